@@ -19,14 +19,7 @@ done
 
 # MathJax served by the site itself, so math typesets with no network.
 MATHJAX_VERSION=3.2.2
-if [ ! -f _static/mathjax/tex-chtml.js ]; then
-  echo "== Fetching MathJax $MATHJAX_VERSION from the npm registry"
-  command -v npm >/dev/null || { echo "build.sh: npm is needed once to fetch MathJax (apt-get install npm)" >&2; exit 1; }
-  mkdir -p .cache/mathjax _static
-  npm install --silent --no-audit --no-fund --prefix .cache/mathjax "mathjax@$MATHJAX_VERSION" >/dev/null
-  rm -rf _static/mathjax
-  cp -r .cache/mathjax/node_modules/mathjax/es5 _static/mathjax
-fi
+bash scripts/fetch_mathjax.sh
 
 if [ "$students" = 1 ]; then
   python -m helpers.edition site _build/student-src
