@@ -1,0 +1,156 @@
+"""Unit tests of helpers.check: verdicts for every kind of wrong answer, and the gradient checks."""
+
+import numpy as np
+import pytest
+
+from helpers.check import (check_function, check_grad, check_true, check_value, check_vjp,
+                           dot_product_test, finite_difference_gradient, taylor_test)
+
+
+def test_correct_scalar_and_array(capsys):
+    assert check_value(1.0 + 1e-9, 1.0)
+    assert check_value([1, 2, 3], np.array([1.0, 2.0, 3.0]))
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("placeholder", [None, ...])
+def test_placeholder_is_not_answered(placeholder, capsys):
+    v = check_value(placeholder, 1.0)
+    assert v.status == "unanswered" and not v
+    assert "not answered yet" in capsys.readouterr().out
+
+
+def test_wrong_type_is_reported():
+    v = check_value("one", 1.0, quiet=True)
+    assert v.status == "wrong" and "str" in v.message
+
+
+def test_wrong_shape_mentions_both_shapes_and_transpose():
+    v = check_value(np.ones((3, 2)), np.ones((2, 3)), quiet=True)
+    assert v.status == "wrong"
+    assert "(3, 2)" in v.message and "(2, 3)" in v.message and "transpose" in v.message
+
+
+def test_sign_flip_is_diagnosed():
+    v = check_value(-np.array([1.0, 2.0]), np.array([1.0, 2.0]), quiet=True)
+    assert "sign" in v.message
+
+
+@pytest.mark.parametrize("factor,word", [(2.0, "2 times too large"), (0.5, "2 times too small"),
+                                         (1000.0, "10^3"), (1.7, "about 2 times its size"), (3.0, "3 times too large")])
+def test_constant_factor_is_diagnosed(factor, word):
+    ref = np.array([0.3, -1.2, 2.0])
+    v = check_value(factor * ref, ref, quiet=True)
+    assert v.status == "wrong" and word in v.message, v.message
+
+
+def test_nan_is_reported():
+    v = check_value(np.array([1.0, np.nan]), np.array([1.0, 2.0]), quiet=True)
+    assert "NaN" in v.message and "(1,)" in v.message
+
+
+def test_worst_entry_is_named_and_answer_not_revealed():
+    ref = np.array([1.0, 2.0, 3.0, 4.0])
+    ans = ref.copy()
+    ans[2] = 3.5
+    v = check_value(ans, ref, quiet=True)
+    assert "(2,)" in v.message and "1 of 4" in v.message
+    assert "3.0" not in v.message.replace("3.5", "")  # the reference value is not printed
+
+
+def test_scalar_direction_and_relative_error():
+    v = check_value(1.2, 1.0, rtol=1e-6, quiet=True)
+    assert "too large" in v.message and "relative error is about 2e-01" in v.message
+    v = check_value(0.9, 1.0, rtol=1e-6, quiet=True)
+    assert "too small" in v.message
+
+
+def test_hint_is_included():
+    v = check_value(3.0, 1.0, hint="think about units", quiet=True)
+    assert "think about units" in v.message
+
+
+def test_tolerances_must_be_sensible():
+    with pytest.raises(ValueError, match="rtol"):
+        check_value(1.0, 1.0, rtol=-1)
+    with pytest.raises(ValueError, match="both be 0"):
+        check_value(1.0, 1.0, rtol=0, atol=0)
+    with pytest.raises(TypeError, match="expected must be a number"):
+        check_value(1.0, "x")
+
+
+def test_check_function_reports_failing_point():
+    v = check_function(lambda x: x**2 if x < 2 else 0.0, lambda x: x**2, [0.5, 1.0, 3.0], quiet=True)
+    assert v.status == "wrong" and "x = 3" in v.message
+
+
+def test_check_function_catches_learner_exception():
+    def broken(x):
+        return 1 / 0
+    v = check_function(broken, lambda x: x, [1.0], quiet=True)
+    assert v.status == "error" and "ZeroDivisionError" in v.message and "x = 1" in v.message
+
+
+def test_check_function_not_implemented_and_not_callable():
+    def todo(x):
+        raise NotImplementedError
+    assert check_function(todo, lambda x: x, [1.0], quiet=True).status == "unanswered"
+    assert check_function(3.0, lambda x: x, [1.0], quiet=True).status == "wrong"
+    assert check_function(lambda x: 2 * x, lambda x: 2 * x, [1.0, 2.0], quiet=True)
+
+
+def test_check_true():
+    assert check_true(True, name="sorted", hint="sort it", quiet=True)
+    v = check_true(False, name="sorted", hint="sort it", quiet=True)
+    assert v.status == "wrong" and "sort it" in v.message
+
+
+def test_finite_difference_gradient_accuracy():
+    f = lambda x: np.sum(np.sin(x) * x**2)
+    x = np.array([0.3, -1.1, 2.0])
+    g = finite_difference_gradient(f, x)
+    assert np.allclose(g, np.cos(x) * x**2 + 2 * x * np.sin(x), rtol=1e-9)
+
+
+def test_check_grad_accepts_right_and_rejects_wrong():
+    f = lambda x: np.sum(np.exp(x) * x)
+    right = lambda x: np.exp(x) * (1 + x)
+    wrong = lambda x: np.exp(x) * x
+    x = np.array([0.1, 0.5, -0.3])
+    assert check_grad(f, right, x, quiet=True)
+    assert not check_grad(f, wrong, x, quiet=True)
+    assert check_grad(f, lambda x: 1 / 0, x, quiet=True).status == "error"
+
+
+def test_check_vjp():
+    A = np.array([[1.0, 2.0, 0.0], [0.5, -1.0, 3.0]])
+    f = lambda x: np.tanh(A @ x)
+    x = np.array([0.2, -0.4, 0.1])
+    right = lambda x, yb: A.T @ (yb * (1 - np.tanh(A @ x) ** 2))
+    wrong = lambda x, yb: A.T @ yb                     # forgot the tanh derivative
+    transposed = lambda x, yb: A @ right(x, yb)[:3] if False else (A @ x)  # wrong shape
+    assert check_vjp(f, right, x, quiet=True)
+    assert not check_vjp(f, wrong, x, quiet=True)
+    v = check_vjp(f, transposed, x, quiet=True)
+    assert v.status == "wrong" and "shape" in v.message
+
+
+def test_taylor_test_orders():
+    f = lambda x: np.sum(np.cos(x))
+    x = np.array([0.4, 1.3])
+    good = taylor_test(f, lambda x: -np.sin(x), x)
+    bad = taylor_test(f, lambda x: -np.sin(x) * 1.01, x)
+    assert good.passed and 1.8 < good.order < 2.3
+    assert not bad.passed and 0.8 < bad.order < 1.3
+    with pytest.raises(ValueError, match="direction"):
+        taylor_test(f, lambda x: -np.sin(x), x, direction=np.ones(3))
+
+
+def test_dot_product_test():
+    J = np.arange(6.0).reshape(2, 3)
+    ok, mismatch = dot_product_test(lambda v: J @ v, lambda u: J.T @ u, (3,), (2,))
+    assert ok and mismatch < 1e-14
+    ok, _ = dot_product_test(lambda v: J @ v, lambda u: 2 * J.T @ u, (3,), (2,))
+    assert not ok
+    with pytest.raises(ValueError, match="jvp returned shape"):
+        dot_product_test(lambda v: v, lambda u: J.T @ u, (3,), (2,))

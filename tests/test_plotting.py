@@ -1,0 +1,70 @@
+"""Unit tests of helpers.plotting."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import plotting  # noqa: E402
+
+
+def _luminance(hex_colour):
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_palette_is_okabe_ito_and_distinct():
+    assert plotting.PALETTE[:3] == ("#0072B2", "#D55E00", "#009E73")
+    assert len(set(plotting.PALETTE)) == len(plotting.PALETTE) == 8
+    assert plotting.COLORS["vermillion"] == "#D55E00"
+
+
+def test_use_book_style_sets_readable_fonts_and_palette():
+    matplotlib.rcdefaults()
+    plotting.use_book_style()
+    rc = matplotlib.rcParams
+    assert rc["font.size"] >= 11 and rc["axes.labelsize"] >= 11 and rc["legend.fontsize"] >= 10
+    colours = [c["color"] for c in rc["axes.prop_cycle"]]
+    assert [c.upper() for c in colours] == list(plotting.PALETTE)
+    styles = [c["linestyle"] for c in rc["axes.prop_cycle"]]
+    assert len(set(map(str, styles))) == len(styles)     # curves differ in grey-scale too
+    assert rc["figure.facecolor"] == "white"              # legible under the dark theme
+
+
+def test_style_is_idempotent_and_plots_render():
+    plotting.use_book_style()
+    first = dict(matplotlib.rcParams)
+    plotting.use_book_style()
+    assert dict(matplotlib.rcParams) == first
+    fig, ax = plt.subplots()
+    for k in range(3):
+        ax.plot(np.arange(5), k * np.arange(5), label=str(k))
+    plotting.label_axes(ax, "time t (s)", "position x (m)", "a title")
+    fig.canvas.draw()
+    assert ax.get_xlabel() == "time t (s)" and ax.get_lines()[1].get_color().upper() == plotting.PALETTE[1]
+    plt.close(fig)
+
+
+def test_label_axes_rejects_empty_labels():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="xlabel"):
+        plotting.label_axes(ax, "", "y")
+    with pytest.raises(ValueError, match="ylabel"):
+        plotting.label_axes(ax, "x", "   ")
+    plt.close(fig)
+
+
+def test_animation_html_is_self_contained():
+    from matplotlib.animation import FuncAnimation
+
+    plotting.use_book_style()
+    fig, ax = plt.subplots(figsize=(2, 2))
+    (line,) = ax.plot([], [])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    anim = FuncAnimation(fig, lambda i: line.set_data([0, i / 3], [0, i / 3]), frames=3)
+    html = plotting.animation_html(anim).data
+    assert "<script" in html and "http" not in html.split("<script")[1][:200]
+    assert not plt.fignum_exists(fig.number)   # the static copy was closed

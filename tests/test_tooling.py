@@ -1,0 +1,130 @@
+"""Tests of the book's tooling: the notebook run fails on an error or a slow notebook, the
+output check catches stored outputs, and the browser checker catches broken pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "_ext"))
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _run_notebook_tests(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-p", "scripts.nbtiming", "--nbval-lax", "--nbval-current-env", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_notebook_run_fails_on_a_deliberate_error(tmp_path):
+    good = _notebook(tmp_path / "good.ipynb", "x = 1 + 1", "assert x == 2")
+    bad = _notebook(tmp_path / "bad.ipynb", "x = 1", "raise RuntimeError('deliberate')")
+    res = _run_notebook_tests(str(good), str(bad))
+    assert res.returncode != 0, res.stdout
+    assert "deliberate" in res.stdout
+    assert "notebook execution times" in res.stdout and "good.ipynb" in res.stdout
+
+
+def test_notebook_run_fails_when_too_slow(tmp_path):
+    nb = _notebook(tmp_path / "slow.ipynb", "import time; time.sleep(0.5)")
+    res = _run_notebook_tests(str(nb), "--nb-time-limit", "0.2")
+    assert res.returncode != 0
+    assert "over the 0 s limit" in res.stdout or "TOO SLOW" in res.stdout
+    res = _run_notebook_tests(str(nb), "--nb-time-limit", "60")
+    assert res.returncode == 0, res.stdout
+
+
+def test_output_check_catches_stored_outputs(tmp_path):
+    import normalize_notebooks as nn
+
+    path = _notebook(tmp_path / "a.ipynb", "print(1)")
+    nb = json.loads(path.read_text())
+    assert nn.problems(nb) == []
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1\n"}]
+    nb["cells"][0]["execution_count"] = 1
+    assert len(nn.problems(nb)) == 2
+    path.write_text(json.dumps(nb))
+    assert nn.main(["--check", str(path)]) == 1
+    assert nn.main([str(path)]) == 0 and nn.main(["--check", str(path)]) == 0
+
+
+def test_book_notebooks_are_stored_clean():
+    import normalize_notebooks as nn
+
+    assert nn.main(["--check"]) == 0
+
+
+def test_asset_dedupe_extension():
+    from sphinx.builders.html._assets import _JavaScript
+
+    import book_assets
+
+    ctx = {"script_files": [_JavaScript(None, body="const A = 1"), _JavaScript("x.js"),
+                            _JavaScript("", body="const A = 1"), _JavaScript("x.js")]}
+    book_assets._dedupe(None, "p", "t", ctx, None)
+    assert len(ctx["script_files"]) == 2
+
+
+# ------------------------------------------------------------------ the browser checker
+MATHJAX = ROOT / "_mathjax" / "mathjax"
+CHROMIUM = Path("/usr/bin/chromium")
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script>window.MathJax = {{options: {{processHtmlClass: "math"}}}};</script>
+<script defer src="mathjax/tex-chtml.js"></script></head>
+<body><main><h1 id="top">Page</h1>{body}</main></body></html>"""
+
+
+@pytest.fixture()
+def site(tmp_path):
+    if not MATHJAX.exists() or not CHROMIUM.exists():
+        pytest.fail("the browser checker's tests need Chromium (apt-get install chromium) and "
+                    "MathJax (bash scripts/fetch_mathjax.sh); scripts/test.sh installs both")
+    shutil.copytree(MATHJAX, tmp_path / "mathjax")
+    (tmp_path / "index.html").write_text(PAGE.format(body='<p><a href="good.html#sec">ok</a></p>'))
+    return tmp_path
+
+
+CASES = {
+    "good": ('<h2 id="sec">S</h2><p><span class="math notranslate nohighlight">\\(a^2 + b^2\\)</span></p>'
+             '<div class="math notranslate nohighlight">\\[\\int_0^1 x\\,dx\\]</div>', None),
+    "badmath": ('<p><span class="math notranslate nohighlight">\\(\\frac{1}{\\)</span></p>', "TeX error|un-typeset"),
+    "jserror": ("<script>undefined_function_of_the_page()</script>", "JavaScript exception"),
+    "image": ('<img src="missing.png" alt="a missing figure">', "broken image"),
+    "link": ('<a href="nowhere.html">x</a>', "broken link"),
+    "anchor": ('<a href="index.html#no-such-id">x</a>', "broken anchor"),
+    "traceback": ('<div class="cell_output"><pre>Traceback (most recent call last):\n ZeroDivisionError</pre></div>',
+                  "traceback"),
+    "external": ('<script src="https://cdn.example.org/lib.js"></script>', "leaves the site"),
+}
+
+
+def test_site_checker_passes_a_good_page_and_fails_each_broken_one(site):
+    import check_site
+
+    for name, (body, _) in CASES.items():
+        (site / f"{name}.html").write_text(PAGE.format(body=body))
+    pages = [site / f"{name}.html" for name in CASES] + [site / "index.html"]
+    reports = {Path(r.page).stem: r for r in check_site.check_pages(site, pages, None, {})}
+    assert reports["good"].problems == [], reports["good"].problems
+    assert reports["index"].problems == [], reports["index"].problems
+    for name, (_, expected) in CASES.items():
+        if expected:
+            text = " | ".join(reports[name].problems)
+            assert re.search(expected, text), f"{name}: {text}"
