@@ -69,11 +69,18 @@ def segment_propagators(controls, dt, amp_error=0.0, detuning=0.0) -> jnp.ndarra
     \mathrm{sinc}(a/\pi)`, which stays smooth (and differentiable) at zero drive.
     """
     c = _check_controls(controls)
+    return _segment_propagators(c, jnp.asarray(dt, dtype=float), jnp.asarray(amp_error, dtype=float),
+                                jnp.asarray(detuning, dtype=float))
+
+
+@jax.jit
+def _segment_propagators(c, dt, amp_error, detuning):
+    # compiled once per shape: eager JAX would compile each small operation separately
     n = c.shape[0]
-    tau = jnp.broadcast_to(jnp.asarray(dt, dtype=float), (n,))
+    tau = jnp.broadcast_to(dt, (n,))
     hx = (1.0 + amp_error) * c[:, 0]
     hy = (1.0 + amp_error) * c[:, 1]
-    hz = jnp.broadcast_to(jnp.asarray(detuning, dtype=float), (n,))
+    hz = jnp.broadcast_to(detuning, (n,))
     w2 = hx**2 + hy**2 + hz**2
     positive = w2 > 0
     w = jnp.where(positive, jnp.sqrt(jnp.where(positive, w2, 1.0)), 0.0)  # safe |h|
@@ -87,8 +94,11 @@ def segment_propagators(controls, dt, amp_error=0.0, detuning=0.0) -> jnp.ndarra
 
 def propagator(controls, dt, amp_error=0.0, detuning=0.0) -> jnp.ndarray:
     r"""The gate :math:`U = U_N \cdots U_1` of a piecewise-constant pulse (a 2x2 complex array)."""
-    us = segment_propagators(controls, dt, amp_error, detuning)
+    return _ordered_product(segment_propagators(controls, dt, amp_error, detuning))
 
+
+@jax.jit
+def _ordered_product(us):
     def step(u, uk):
         return uk @ u, None
 
