@@ -181,6 +181,16 @@ def test_sum_with_axis_and_mean():
     np.testing.assert_allclose(g, np.broadcast_to(2 * x.sum(axis=1, keepdims=True), x.shape))
 
 
+def test_concatenate():
+    a, b = np.array([1.0, 2.0]), np.array([[3.0, 4.0, 5.0]])
+    f = lambda p: T.sum(T.concatenate([np.zeros(1), p[0] ** 2, p[1][0] * 3.0]) * np.arange(6.0))  # noqa
+    ga, gb = T.grad(f)((a, b))
+    np.testing.assert_allclose(ga, 2 * a * [1, 2])
+    np.testing.assert_allclose(gb, [[9.0, 12.0, 15.0]])
+    g = T.grad(lambda x: T.sum(np.concatenate([x, x], axis=1) ** 2))(np.ones((2, 2)))
+    np.testing.assert_allclose(g, 4 * np.ones((2, 2)))
+
+
 def test_control_flow_records_the_branch_taken():
     def f(x):
         y = x

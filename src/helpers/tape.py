@@ -37,7 +37,7 @@ from helpers.dual import Dual
 __all__ = ["Var", "Tape", "Primitive", "record", "grad", "vjp", "value_and_grad", "hessian",
            "defprimitive", "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh",
            "arctan", "abs", "maximum", "where", "sum", "mean", "dot", "matmul", "reshape",
-           "transpose", "SUPPORTED"]
+           "transpose", "concatenate", "SUPPORTED"]
 
 _NUMERIC = "floats, ints, numpy arrays of numbers, Dual numbers and tape variables (Var)"
 _tape_ids = itertools.count()
@@ -59,8 +59,10 @@ class Tape:
         self.entries.append((prim, parents, args, value))
         return Var(value, self, len(self.entries) - 1)
 
-    def backward(self, out: "Var", out_bar: Any) -> list:
-        """The reverse sweep: adjoints of every entry up to ``out``, seeded with ``out_bar``."""
+    def backward(self, out: "Var", out_bar: Any, keep_all: bool = False) -> list:
+        """The reverse sweep: adjoints of every entry up to ``out``, seeded with ``out_bar``.
+
+        Intermediate adjoints are freed once used unless ``keep_all`` (for teaching)."""
         adj: list = [None] * (out.index + 1)
         adj[out.index] = out_bar
         for i in range(out.index, -1, -1):
@@ -74,7 +76,8 @@ class Tape:
                 if _shape(x_bar) != _shape(x):
                     x_bar = _unbroadcast(x_bar, _shape(x))
                 adj[p] = x_bar if adj[p] is None else adj[p] + x_bar    # fan-out accumulates
-            adj[i] = None                              # this adjoint is spent: free it
+            if not keep_all:
+                adj[i] = None                          # this adjoint is spent: free it
         return adj
 
     # -- teaching aids, kept out of the hot path
@@ -100,11 +103,14 @@ class Tape:
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the distinct numpy arrays (inputs and outputs) the tape holds."""
+        """Bytes of the distinct arrays (inputs and outputs) the tape keeps alive; a view (such as
+        ``x[1:]``) counts as the memory of the array it looks into, counted once."""
         seen: dict[int, int] = {}
         for _, _, args, y in self.entries:
             for a in (*args, y):
                 if isinstance(a, (np.ndarray, np.generic, float)):
+                    while isinstance(a, np.ndarray) and isinstance(a.base, np.ndarray):
+                        a = a.base
                     seen[id(a)] = getattr(a, "nbytes", 8)
         return int(np.sum(list(seen.values()), dtype=np.int64))
 
@@ -373,6 +379,20 @@ def transpose(x: Any, axes: Any = None) -> Any:
     return _transp(x, None if axes is None else tuple(axes))
 
 
+def _concat_backward(g, y, axis, *xs):
+    cuts = np.cumsum([_shape(x)[axis] for x in xs])[:-1]
+    return (None, *np.split(g, cuts, axis=axis))
+
+
+_concat = Primitive("concatenate", lambda axis, *xs: np.concatenate(xs, axis=axis),
+                    backward=_concat_backward)
+
+
+def concatenate(arrays: Sequence, axis: int = 0) -> Any:
+    """Join arrays along ``axis``. Backward: split ``y_bar`` at the same places."""
+    return _concat(axis, *arrays)
+
+
 def dot(a: Any, b: Any) -> Any:
     """``np.dot`` for operands of dimension 0, 1 or 2."""
     if np.ndim(_val(a)) == 0 or np.ndim(_val(b)) == 0:
@@ -393,6 +413,7 @@ _FUNCTIONS = {"sum": lambda a, axis=None, keepdims=False, **kw: sum(a, axis, kee
               "mean": lambda a, axis=None, **kw: mean(a, axis), "where": where, "dot": dot,
               "matmul": matmul, "reshape": reshape, "transpose": transpose,
               "broadcast_to": _bcast, "expand_dims": _expand,
+              "concatenate": lambda arrays, axis=0, **kw: concatenate(arrays, axis),
               "shape": lambda a: _shape(_val(a)), "ndim": lambda a: np.ndim(_val(a)),
               "size": lambda a: np.size(_val(a))}
 SUPPORTED = ", ".join(sorted(set(_UFUNCS) | set(_FUNCTIONS)))
