@@ -3,7 +3,8 @@
 # Installs what it needs on first use (.venv from requirements.txt, a local copy of MathJax from
 # the npm registry), executes the notebooks (cached in _build/.jupyter_cache, two at a time),
 # and writes the site to _build/html (open _build/html/index.html).
-#   --no-solutions   the solution-free site for assignment periods, in _build/html-student
+#   --no-solutions   also write the solution-free site for assignment periods to
+#                    _build/html-student (the student edition; see the For instructors page)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -17,26 +18,20 @@ for arg in "$@"; do
   esac
 done
 
-# MathJax served by the site itself, so math typesets with no network.
-MATHJAX_VERSION=3.2.2
 bash scripts/fetch_mathjax.sh
 
-if [ "$students" = 1 ]; then
-  python -m helpers.edition site _build/student-src
-  cd _build/student-src
-  out=../html-student
-else
-  out=_build/html
-fi
-
 echo "== Executing notebooks (two at a time, cached)"
-python "$ROOT/scripts/execute_cache.py" .
+python scripts/execute_cache.py .
 
 echo "== Building the site"
 jupyter-book build . --builder html -W -n --keep-going
+echo "The book: $(pwd)/_build/html/index.html"
+
 if [ "$students" = 1 ]; then
-  rm -rf "$out" && cp -r _build/html "$out"
-  echo "Solution-free site: _build/html-student/index.html"
-else
-  echo "The book: $(pwd)/_build/html/index.html"
+  echo "== Building the solution-free site (student edition)"
+  rm -rf _build/student-src _build/html-student
+  python -m helpers.edition site _build/student-src
+  jupyter-book build _build/student-src --builder html -W -n --keep-going
+  mv _build/student-src/_build/html _build/html-student
+  echo "Solution-free site: $(pwd)/_build/html-student/index.html"
 fi

@@ -114,8 +114,14 @@ async () => {
   const nodes = Array.from(document.querySelectorAll('.math'));
   const untypeset = nodes.filter(n => !n.querySelector('mjx-container') && !n.closest('mjx-container'))
                          .map(n => n.textContent.trim().slice(0, 80));
-  const errors = Array.from(document.querySelectorAll('mjx-merror, [data-mjx-error]'))
-                      .map(n => (n.getAttribute('data-mjx-error') || n.textContent).slice(0, 80));
+  const errors = [];
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) {
+      let bad = null;
+      if (item.root) item.root.walkTree(node => { if (!bad && node.isKind('merror')) bad = node; });
+      if (bad) errors.push((bad.attributes.get('data-mjx-error') || 'error') + ' in: ' + String(item.math).slice(0, 80));
+    }
+  }
   const rawDollar = /(^|[^\\\\$])\\$\\$[^$]+\\$\\$/.test(document.querySelector('main, article, body').innerText);
   const images = Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0 && i.getAttribute('src'))
                       .map(i => i.getAttribute('src').slice(0, 80));

@@ -19,6 +19,5 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
 fi
 export PATH="$VENV/bin:$PATH"
 export JAX_PLATFORMS=cpu
-export MPLBACKEND=Agg
 export PYTHONHASHSEED=0
 export PYDEVD_DISABLE_FILE_VALIDATION=1

@@ -3,6 +3,10 @@ for any notebook slower than the limit.
 
     pytest -p scripts.nbtiming --nbval-lax --nb-time-limit 90 book/
 
+With ``--expect-unanswered`` (used on the student edition) a cell fails if an exercise check in
+it reports anything but "not answered yet" (a wrong answer, or an error), and a notebook with
+exercise checks fails if none of them reported "not answered yet".
+
 Times are summed over a notebook's cells (setup, which starts the kernel, plus execution); with
 pytest-xdist the reports reach the controller, which prints the table.
 """
@@ -16,11 +20,44 @@ import pytest
 _times: dict[str, float] = defaultdict(float)
 _failed: set[str] = set()
 _slow: list[str] = []
+_unanswered: dict[str, int] = defaultdict(int)
+_has_checks: set[str] = set()
+_BAD = ("\u274c", "\u26a0")      # the verdict icons of a wrong answer and of an error
 
 
 def pytest_addoption(parser):
     parser.addoption("--nb-time-limit", type=float, default=90.0,
                      help="fail any notebook whose cells take longer than this many seconds in total")
+    parser.addoption("--expect-unanswered", action="store_true",
+                     help="exercise checks must all report 'not answered yet' (student edition)")
+
+
+def _stream_text(outputs) -> str:
+    text = []
+    for out in outputs or []:
+        data = out.get("text") if isinstance(out, dict) else getattr(out, "text", None)
+        if data:
+            text.append("".join(data))
+    return "".join(text)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not item.config.getoption("--expect-unanswered"):
+        return
+    cell = getattr(item, "cell", None)
+    if cell is None:
+        return
+    path = item.nodeid.split("::")[0]
+    if "check(" in getattr(cell, "source", ""):
+        _has_checks.add(path)
+    text = _stream_text(getattr(item, "test_outputs", None))
+    _unanswered[path] += text.count("not answered yet")
+    if any(icon in text for icon in _BAD) and report.passed:
+        report.outcome = "failed"
+        report.longrepr = f"an exercise check did not report 'not answered yet':\n{text.strip()}"
 
 
 def pytest_runtest_logreport(report):
@@ -35,7 +72,10 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     limit = session.config.getoption("--nb-time-limit")
     _slow[:] = [p for p, t in _times.items() if t > limit]
-    if _slow and session.exitstatus == 0:
+    silent = [p for p in _has_checks if _unanswered[p] == 0]
+    for p in silent:
+        _failed.add(p)
+    if (_slow or silent) and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 

@@ -128,3 +128,16 @@ def test_site_checker_passes_a_good_page_and_fails_each_broken_one(site):
         if expected:
             text = " | ".join(reports[name].problems)
             assert re.search(expected, text), f"{name}: {text}"
+
+
+def test_expect_unanswered_flags_a_wrong_or_silent_check(tmp_path):
+    wrong = _notebook(tmp_path / "wrong.ipynb", "from helpers.exercises import check",
+                      'check("ch01.stable-step", 0.7)')
+    fine = _notebook(tmp_path / "fine.ipynb", "from helpers.exercises import check",
+                     'check("ch01.stable-step", None)')
+    res = _run_notebook_tests(str(wrong), str(fine), "--expect-unanswered")
+    assert res.returncode != 0
+    assert "did not report 'not answered yet'" in res.stdout
+    assert "fine.ipynb" in res.stdout and "wrong.ipynb" in res.stdout
+    res = _run_notebook_tests(str(fine), "--expect-unanswered")
+    assert res.returncode == 0, res.stdout
