@@ -118,3 +118,26 @@ def test_errors():
         checkpointed_vjp(lambda x: x, X0, 2, SEED, 5, schedule=[("place", 1)])
     with pytest.raises(IllegalMove, match="move 0"):
         checkpointed_vjp(lambda x: x, X0, 2, SEED, 5, schedule=[("place", 2)])
+
+
+def test_tape_backend_matches_jax():
+    from helpers import tape
+
+    def step_np(x, mu):
+        def rhs(z):
+            return tape.concatenate([z[1:2], mu[0:1] * (1 - z[0:1] ** 2) * z[1:2] - mu[1:2] * z[0:1]])
+
+        k1 = rhs(x)
+        k2 = rhs(x + 0.5 * DT * k1)
+        k3 = rhs(x + 0.5 * DT * k2)
+        k4 = rhs(x + DT * k3)
+        return x + DT / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+    def cost_np(t, x, mu):
+        return 0.01 * np.sin(0.1 * t) * x[0] ** 2 + 0.001 * mu[0] * x[1]
+
+    value, gx, gm = reference(with_cost=True)
+    r = checkpointed_vjp(step_np, np.asarray(X0), T, np.asarray(SEED), 6, params=np.asarray(MU),
+                         step_cost=cost_np, backend="tape")
+    assert rel(r.x0_bar, gx) < 1e-10 and rel(r.params_bar, gm) < 1e-10
+    assert abs(r.value - value) < 1e-10 * abs(value) and r.peak_states <= 6

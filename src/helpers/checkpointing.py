@@ -189,23 +189,20 @@ class _TapeBackend:
         return np.asarray(self.step_fn(x, p) if self.has_p else self.step_fn(x), dtype=float)
 
     def vjp(self, x, p, g):
-        tape = self.tape
-        if self.has_p:
-            _, pb_x = tape.vjp(lambda z: self.step_fn(z, p), x)
-            _, pb_p = tape.vjp(lambda q: self.step_fn(x, q), p)
-            return np.asarray(pb_x(g), dtype=float), np.asarray(pb_p(g), dtype=float)
-        _, pb_x = tape.vjp(self.step_fn, x)
-        return np.asarray(pb_x(g), dtype=float), None
+        if self.has_p:  # one tape per step, both cotangents from one reverse sweep
+            _, pullback = self.tape.vjp(lambda xp: self.step_fn(xp[0], xp[1]), (x, p))
+            gx, gp = pullback(g)
+            return np.asarray(gx, dtype=float), np.asarray(gp, dtype=float)
+        _, pullback = self.tape.vjp(self.step_fn, x)
+        return np.asarray(pullback(g), dtype=float), None
 
     def cost(self, t, x, p):
-        tape = self.tape
-        v, pb_x = tape.vjp(lambda z: self.step_cost(t, z, p), x)
-        gx = np.asarray(pb_x(1.0), dtype=float)
-        gp = None
         if self.has_p:
-            _, pb_p = tape.vjp(lambda q: self.step_cost(t, x, q), p)
-            gp = np.asarray(pb_p(1.0), dtype=float)
-        return float(np.asarray(getattr(v, "value", v))), gx, gp
+            v, pullback = self.tape.vjp(lambda xp: self.step_cost(t, xp[0], xp[1]), (x, p))
+            gx, gp = pullback(1.0)
+            return float(v), np.asarray(gx, dtype=float), np.asarray(gp, dtype=float)
+        v, pullback = self.tape.vjp(lambda z: self.step_cost(t, z, None), x)
+        return float(v), np.asarray(pullback(1.0), dtype=float), None
 
     def finish(self, x):
         return x
