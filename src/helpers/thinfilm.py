@@ -60,6 +60,12 @@ def admittance_coefficients(n_layers, d_layers, wavelengths, n_substrate):
     :math:`B = 1, C = n_s` (a bare surface).
     """
     n, d, lam = _validate(n_layers, d_layers, wavelengths)
+    return _admittance(n, d, lam, jnp.asarray(n_substrate, dtype=float))
+
+
+@jax.jit
+def _admittance(n, d, lam, n_substrate):
+    # compiled once per shape: eager JAX would dispatch (and compile) each operation separately
     b = jnp.ones_like(lam, dtype=complex)
     c = jnp.full(lam.shape, n_substrate, dtype=complex)
     if n.shape[0] == 0:
