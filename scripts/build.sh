@@ -21,7 +21,7 @@ done
 bash scripts/fetch_mathjax.sh
 
 echo "== Executing notebooks (two at a time, cached)"
-python scripts/execute_cache.py .
+python scripts/execute_cache.py . ${BOOK_EXECUTED:+--from-executed "$BOOK_EXECUTED"}
 
 echo "== Building the site"
 jupyter-book build . --builder html -W -n --keep-going

@@ -1,9 +1,12 @@
 """Execute the book's notebooks two at a time into the Jupyter cache that `jupyter-book build`
 reads (execute_notebooks: cache), so the build itself only renders.
 
-    python scripts/execute_cache.py [BOOK_ROOT] [--workers 2]
+    python scripts/execute_cache.py [BOOK_ROOT] [--workers 2] [--from-executed DIR]
 
-Notebooks already in the cache with the same code are skipped. Prints each notebook's
+Notebooks already in the cache with the same code are skipped. With --from-executed, a notebook
+that the test run already executed (written to DIR by `pytest -p scripts.nbtiming
+--save-executed DIR`) is cached from that copy when its code is unchanged, instead of being
+executed again. Prints each notebook's
 execution time; exits 1 if a notebook fails (with its traceback).
 """
 
@@ -36,6 +39,14 @@ def toc_notebooks(root: Path) -> list[Path]:
     return [root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
 
 
+def _code(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def _all_ran(nb) -> bool:
+    return all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
+
+
 def _execute(path: str, timeout: int) -> tuple[str, float, str | None, dict | None]:
     from jupyter_cache.executors.utils import single_nb_execution
 
@@ -53,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("root", nargs="?", default=".")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--from-executed", type=Path, default=None, metavar="DIR",
+                    help="reuse notebooks executed by the test run (see scripts/nbtiming.py)")
     args = ap.parse_args(argv)
     root = Path(args.root).resolve()
     cfg = yaml.safe_load((root / "_config.yml").read_text())
@@ -66,11 +79,23 @@ def main(argv: list[str] | None = None) -> int:
     todo = []
     for nb_path in toc_notebooks(root):
         nb = nbformat.read(nb_path, as_version=4)
+        rel = nb_path.relative_to(root)
         try:
             cache.match_cache_notebook(nb)
-            print(f"  cached   {nb_path.relative_to(root)}")
+            print(f"  cached   {rel}")
+            continue
         except KeyError:
-            todo.append(nb_path)
+            pass
+        done = args.from_executed / rel if args.from_executed else None
+        if done is not None and done.exists():
+            executed = nbformat.read(done, as_version=4)
+            if _code(executed) == _code(nb) and _all_ran(executed):
+                stage = cache.add_nb_to_project(str(nb_path))
+                cache.cache_notebook_bundle(CacheBundleIn(executed, stage.uri, data={}),
+                                            check_validity=False, overwrite=True)
+                print(f"  reused   {rel} (executed by the test run)")
+                continue
+        todo.append(nb_path)
     failures = 0
     with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
         futures = [pool.submit(_execute, str(p), timeout) for p in todo]

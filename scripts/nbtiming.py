@@ -3,6 +3,10 @@ for any notebook slower than the limit.
 
     pytest -p scripts.nbtiming --nbval-lax --nb-time-limit 90 book/
 
+With ``--save-executed DIR`` every notebook whose cells all passed is written, with the outputs
+nbval collected, to DIR (same relative path): ``scripts/execute_cache.py --from-executed DIR``
+then puts them in the book's Jupyter cache, so the build does not execute them a second time.
+
 With ``--expect-unanswered`` (used on the student edition) a cell fails if an exercise check in
 it reports anything but "not answered yet" (a wrong answer, or an error), and a notebook with
 exercise checks fails if none of them reported "not answered yet".
@@ -14,6 +18,7 @@ pytest-xdist the reports reach the controller, which prints the table.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +33,8 @@ _BAD = ("\u274c", "\u26a0")      # the verdict icons of a wrong answer and of an
 def pytest_addoption(parser):
     parser.addoption("--nb-time-limit", type=float, default=90.0,
                      help="fail any notebook whose cells take longer than this many seconds in total")
+    parser.addoption("--save-executed", default=None, metavar="DIR",
+                     help="write each fully passing notebook, with its outputs, under DIR")
     parser.addoption("--expect-unanswered", action="store_true",
                      help="exercise checks must all report 'not answered yet' (student edition)")
 
@@ -41,16 +48,25 @@ def _stream_text(outputs) -> str:
     return "".join(text)
 
 
+_executed: dict[str, object] = {}   # path -> the nbval file collector (holds the notebook)
+_counter: dict[str, int] = defaultdict(int)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if call.when != "call" or not item.config.getoption("--expect-unanswered"):
-        return
     cell = getattr(item, "cell", None)
-    if cell is None:
+    if call.when != "call" or cell is None:
         return
     path = item.nodeid.split("::")[0]
+    if item.config.getoption("--save-executed") and getattr(item, "test_outputs", None) is not None:
+        _counter[path] += 1
+        cell.outputs = item.test_outputs
+        cell.execution_count = _counter[path]
+        _executed[path] = item.parent
+    if not item.config.getoption("--expect-unanswered"):
+        return
     if "check(" in getattr(cell, "source", ""):
         _has_checks.add(path)
     text = _stream_text(getattr(item, "test_outputs", None))
@@ -68,8 +84,28 @@ def pytest_runtest_logreport(report):
             _failed.add(path)
 
 
+def _save_executed(config) -> None:
+    import nbformat
+
+    out = Path(config.getoption("--save-executed"))
+    for path, collector in _executed.items():
+        if path in _failed:
+            continue
+        nb = getattr(collector, "nb", None)
+        if nb is None:
+            continue
+        rel = Path(path)
+        if rel.is_absolute():
+            rel = rel.relative_to(Path(str(config.rootpath)))
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(target))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
+    if session.config.getoption("--save-executed"):
+        _save_executed(session.config)
     limit = session.config.getoption("--nb-time-limit")
     _slow[:] = [p for p, t in _times.items() if t > limit]
     silent = [p for p in _has_checks if _unanswered[p] == 0]
