@@ -248,3 +248,12 @@ def test_plot_and_animation():
     anim = animate_history(g, max_frames=10)
     assert len(list(anim.new_frame_seq())) <= 10
     plt.close("all")
+
+
+@pytest.mark.parametrize("ks", [[2, 3], [3, 2], [4, 2, 3], [2, 2, 2, 5]])
+def test_bennett_with_mixed_branching(ks):
+    g = ReversibleGame(math.prod(ks), bennett_peak(ks))
+    steps, peak = play(g, bennett_moves(ks))
+    assert g.clean and steps == math.prod(2 * k - 1 for k in ks) and peak == sum(k - 1 for k in ks) + 1
+    with pytest.raises(ValueError, match="does not match"):
+        bennett_moves(ks, levels=len(ks) + 1)

@@ -32,6 +32,7 @@ import os
 import time
 import tracemalloc
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -108,28 +109,33 @@ def schedule_moves(schedule: str | Sequence, n_steps: int, n_checkpoints: int) -
 
 
 # --------------------------------------------------------------------------- backends
+@lru_cache(maxsize=64)
+def _jax_functions(step: Callable, step_cost: Callable | None, has_p: bool, jit: bool):
+    """Jitted step, per-step VJP and running-cost gradient; cached so that repeated calls
+    with the same ``step`` (a sweep over budgets) compile once."""
+    import jax
+
+    f = (lambda x, p: step(x, p)) if has_p else (lambda x, p: step(x))
+
+    def vjp_step(x, p, g):
+        _, pullback = jax.vjp(f, x, p)
+        return pullback(g)
+
+    wrap = jax.jit if jit else (lambda fn: fn)
+    cost_vg = None
+    if step_cost is not None:
+        cost_vg = wrap(jax.value_and_grad(lambda t, x, p: step_cost(t, x, p), argnums=(1, 2)))
+    return wrap(f), wrap(vjp_step), cost_vg
+
+
 class _JaxBackend:
     def __init__(self, step, params, step_cost, jit: bool):
         os.environ.setdefault("JAX_PLATFORMS", "cpu")
         import jax
 
         self.jax = jax
-        tu = jax.tree_util
-        self.tu = tu
-        has_p = params is not None
-        f = (lambda x, p: step(x, p)) if has_p else (lambda x, p: step(x))
-
-        def vjp_step(x, p, g):
-            _, pullback = jax.vjp(f, x, p)
-            return pullback(g)
-
-        def cost(t, x, p):
-            return step_cost(t, x, p)
-
-        wrap = jax.jit if jit else (lambda fn: fn)
-        self.f = wrap(f)
-        self.vjp_step = wrap(vjp_step)
-        self.cost_vg = wrap(jax.value_and_grad(cost, argnums=(1, 2))) if step_cost is not None else None
+        self.tu = jax.tree_util
+        self.f, self.vjp_step, self.cost_vg = _jax_functions(step, step_cost, params is not None, jit)
 
     def store(self, x):  # host copy, visible to tracemalloc
         return self.tu.tree_map(lambda a: np.array(a), x)

@@ -534,48 +534,60 @@ def uniform_peak(n_cells: int, segment: int) -> int:
 
 
 # =========================================================================== reversible schedules
-def bennett_steps(k: int, levels: int) -> int:
-    r"""Steps of Bennett's strategy: :math:`T_r = (2k-1)^{n}`, ``n = levels``."""
-    return (2 * k - 1) ** levels
+def _radices(k, levels: int | None) -> list[int]:
+    """Per-level branching factors: ``k`` repeated ``levels`` times, or a sequence of k's."""
+    if isinstance(k, (list, tuple, np.ndarray)):
+        if levels is not None and levels != len(k):
+            raise ValueError(f"levels={levels} does not match the {len(k)} branching factors given")
+        return [_check_int("k", int(x), 2) for x in k]
+    k = _check_int("k", k, 2)
+    return [k] * _check_int("levels", 0 if levels is None else levels, 0)
 
 
-def bennett_peak(k: int, levels: int) -> int:
+def bennett_steps(k, levels: int | None = None) -> int:
+    r"""Steps of Bennett's strategy: :math:`T_r = (2k-1)^{n}`, ``n = levels``
+    (:math:`\prod_i (2k_i - 1)` for per-level factors ``k = [k_1, ..., k_n]``)."""
+    return math.prod(2 * x - 1 for x in _radices(k, levels))
+
+
+def bennett_peak(k, levels: int | None = None) -> int:
     r"""Peak pebbles of Bennett's strategy: :math:`n(k-1) + 1` (the seed's :math:`S_r = n(k-1)`
-    plus the output pebble)."""
-    return levels * (k - 1) + 1
+    plus the output pebble; :math:`\sum_i (k_i - 1) + 1` for per-level factors)."""
+    return sum(x - 1 for x in _radices(k, levels)) + 1
 
 
-def bennett_moves(k: int, levels: int) -> list[Move]:
+def bennett_moves(k, levels: int | None = None) -> list[Move]:
     r"""Bennett's algorithm on the reversible game with ``n_cells = k**levels``, ending clean.
 
     A segment of :math:`k^{L}` cells is cut into :math:`k` sub-segments of :math:`k^{L-1}`:
     compute the ends of all :math:`k` of them one after the other (:math:`P`), then uncompute
     the ends of the first :math:`k-1` in reverse order (:math:`Q`). Steps
-    :math:`(2k-1)^{L}`, peak :math:`L(k-1) + 1`.
+    :math:`(2k-1)^{L}`, peak :math:`L(k-1) + 1`. ``k`` may also be a list of per-level
+    factors ``[k_1, ..., k_n]`` (outermost first) for ``n_cells = k_1 ... k_n``.
     """
-    k = _check_int("k", k, 2)
-    levels = _check_int("levels", levels, 0)
+    ks = _radices(k, levels)
     moves: list[Move] = []
+    sizes = [math.prod(ks[i + 1:]) for i in range(len(ks))]  # sub-segment length per level
 
     def run(base: int, level: int, action: str) -> None:
-        # place (action='place') or remove ('remove') the pebble on base + k**level, leaving
-        # everything in between as it was
-        if level == 0:
+        # place (or remove) the pebble on the end of the segment of this level that starts at
+        # base, leaving every cell in between as it was
+        if level == len(ks):
             moves.append((action, base + 1))
             return
-        size = k ** (level - 1)
+        kk, size = ks[level], sizes[level]
         if action == "place":
-            for j in range(k):
-                run(base + j * size, level - 1, "place")
-            for j in range(k - 2, -1, -1):
-                run(base + j * size, level - 1, "remove")
-        else:  # exact mirror image of 'place'
-            for j in range(k - 1):
-                run(base + j * size, level - 1, "place")
-            for j in range(k - 1, -1, -1):
-                run(base + j * size, level - 1, "remove")
+            for j in range(kk):
+                run(base + j * size, level + 1, "place")
+            for j in range(kk - 2, -1, -1):
+                run(base + j * size, level + 1, "remove")
+        else:  # the exact mirror image of 'place'
+            for j in range(kk - 1):
+                run(base + j * size, level + 1, "place")
+            for j in range(kk - 1, -1, -1):
+                run(base + j * size, level + 1, "remove")
 
-    run(0, levels, "place")
+    run(0, 0, "place")
     return moves
 
 
