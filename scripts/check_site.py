@@ -10,7 +10,13 @@ For each HTML page it checks:
 - all math typeset by MathJax, without TeX errors;
 - every image loads;
 - every internal link points to an existing page and, if it has one, an existing anchor;
-- no Python traceback appears in a notebook output.
+- no Python traceback appears in a notebook output;
+- every image has alt text or sits in a figure with a caption, and notebook figures are opaque
+  (a white background stays legible under the dark theme);
+- exercise solutions are collapsed (closed dropdowns) when the page loads;
+- a chapter page has Binder, Colab and JupyterHub launch buttons that open that very notebook
+  from the repository set in _config.yml (repository.url).
+The search page is also tried with a sample query, which must return results.
 It saves screenshots of the landing page and of chapter 1, and exits 1 if any page failed.
 Chromium is Debian's `chromium` (override with CHROMIUM=/path), driven by Playwright.
 """
@@ -102,6 +108,71 @@ def check_tracebacks(soup: BeautifulSoup) -> list[str]:
     return problems
 
 
+def launch_targets(book_root: Path) -> dict[str, str]:
+    """The repository URL and branch from _config.yml."""
+    import yaml
+
+    cfg = yaml.safe_load((book_root / "_config.yml").read_text(encoding="utf-8"))
+    repo = cfg.get("repository", {})
+    return {"url": repo.get("url", "").rstrip("/"), "branch": repo.get("branch", "main"),
+            "hub": cfg.get("launch_buttons", {}).get("jupyterhub_url", "").rstrip("/")}
+
+
+def check_launch_buttons(soup: BeautifulSoup, notebook: str, target: dict[str, str]) -> list[str]:
+    """Binder, Colab and JupyterHub buttons of a chapter page must open this notebook."""
+    slug = target["url"].split("github.com/")[-1]
+    want = {
+        "Binder": f"https://mybinder.org/v2/gh/{slug}/{target['branch']}?urlpath=lab/tree/{notebook}",
+        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{target['branch']}/{notebook}",
+        "JupyterHub": f"{target['hub']}/hub/user-redirect/git-pull?repo=",
+    }
+    hrefs = [a["href"] for a in soup.find_all("a", href=True)]
+    problems = []
+    for name, prefix in want.items():
+        if not any(h.startswith(prefix) for h in hrefs):
+            problems.append(f"no {name} launch button for {notebook} (expected a link starting {prefix[:90]}...)")
+    hub = [h for h in hrefs if h.startswith(want["JupyterHub"])]
+    if hub and not hub[0].split("&")[1:] or hub and notebook not in hub[0]:
+        problems.append(f"the JupyterHub button does not open {notebook}: {hub[0][:120]}")
+    return problems
+
+
+def check_figures(root: Path, soup: BeautifulSoup, page: Path) -> list[str]:
+    problems = []
+    for img in soup.find_all("img"):
+        in_caption = img.find_parent("figure") is not None and img.find_parent("figure").find("figcaption")
+        if not (img.get("alt") or "").strip() and not in_caption:
+            problems.append(f"image without alt text or caption: {img.get('src', '')[:80]}")
+        src = img.get("src", "")
+        if "_images/" in src and src.endswith(".png"):
+            path = (page.parent / src).resolve()
+            if path.exists() and not _opaque_png(path):
+                problems.append(f"figure with a transparent background (illegible in dark mode): {src}")
+    return problems
+
+
+def _opaque_png(path: Path) -> bool:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info):
+            alpha = im.convert("RGBA").getchannel("A")
+            return alpha.getextrema()[0] == 255
+    return True
+
+
+def check_solutions_collapsed(soup: BeautifulSoup) -> list[str]:
+    problems = []
+    for sol in soup.select("div.solution, details.solution"):
+        classes = sol.get("class", [])
+        if sol.name == "details":
+            if sol.has_attr("open"):
+                problems.append("an exercise solution is open when the page loads")
+        elif "dropdown" not in classes:
+            problems.append("an exercise solution is not collapsed (add ':class: dropdown')")
+    return problems
+
+
 # ------------------------------------------------------------------ browser checks
 _MATH_JS = """
 async () => {
@@ -132,7 +203,7 @@ async () => {
 
 
 def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
-                shots: dict[str, str]) -> list[PageReport]:
+                shots: dict[str, str], book_root: Path | None = None) -> list[PageReport]:
     from playwright.sync_api import sync_playwright
 
     httpd, base = serve(root)
@@ -191,9 +262,25 @@ def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
                     report.problems.append(f"broken image: {src}")
                 report.problems += check_links(root, path, soup)
                 report.problems += check_tracebacks(soup)
+                report.problems += check_figures(root, soup, path)
+                report.problems += check_solutions_collapsed(soup)
+                if book_root is not None:
+                    source = (book_root / rel).with_suffix(".ipynb")
+                    if source.exists():
+                        report.problems += check_launch_buttons(soup, source.relative_to(book_root).as_posix(),
+                                                                launch_targets(book_root))
                 if screenshots is not None and rel in shots:
                     screenshots.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(screenshots / shots[rel]), full_page=False)
+                reports.append(report)
+            if (root / "search.html").exists() and book_root is not None:
+                report = PageReport("search.html?q=gradient")
+                current["r"] = report
+                page.goto(urljoin(base, "search.html?q=gradient"), wait_until="load", timeout=60_000)
+                try:
+                    page.wait_for_selector("#search-results li, ul.search li", timeout=20_000)
+                except Exception:  # noqa: BLE001 - any timeout means no results
+                    report.problems.append("searching for 'gradient' returned no results")
                 reports.append(report)
             browser.close()
     finally:
@@ -206,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("root", nargs="?", default="_build/html")
     ap.add_argument("--screenshots", default=None, help="folder for screenshots (default: <root>/../screenshots)")
     ap.add_argument("--pages", nargs="*", default=None, help="only these pages (paths relative to root)")
+    ap.add_argument("--book-root", default=".", help="the repository root, for launch-button and search checks "
+                    "(default: .; pass '' to skip them)")
     args = ap.parse_args(argv)
     root = Path(args.root).resolve()
     if not (root / "index.html").exists() and not args.pages:
@@ -221,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     shots = {"book/intro.html": "landing.png"}
     if ch1:
         shots[ch1] = "chapter1.png"
-    reports = check_pages(root, pages, shots_dir, shots)
+    book_root = Path(args.book_root).resolve() if args.book_root else None
+    reports = check_pages(root, pages, shots_dir, shots, book_root)
     bad = [r for r in reports if r.problems]
     for r in reports:
         print(f"  {'FAIL' if r.problems else 'ok  '} {r.page}")

@@ -97,13 +97,20 @@ def site(tmp_path):
         pytest.fail("the browser checker's tests need Chromium (apt-get install chromium) and "
                     "MathJax (bash scripts/fetch_mathjax.sh); scripts/test.sh installs both")
     shutil.copytree(MATHJAX, tmp_path / "mathjax")
+    from PIL import Image
+
+    (tmp_path / "_images").mkdir()
+    Image.new("RGB", (4, 4), "white").save(tmp_path / "_images" / "opaque.png")
+    Image.new("RGBA", (4, 4), (0, 0, 0, 0)).save(tmp_path / "_images" / "clear.png")
     (tmp_path / "index.html").write_text(PAGE.format(body='<p><a href="good.html#sec">ok</a></p>'))
     return tmp_path
 
 
 CASES = {
     "good": ('<h2 id="sec">S</h2><p><span class="math notranslate nohighlight">\\(a^2 + b^2\\)</span></p>'
-             '<div class="math notranslate nohighlight">\\[\\int_0^1 x\\,dx\\]</div>', None),
+             '<div class="math notranslate nohighlight">\\[\\int_0^1 x\\,dx\\]</div>'
+             '<img src="_images/opaque.png" alt="a white square">'
+             '<div class="solution dropdown admonition"><p>hidden answer</p></div>', None),
     "badmath": ('<p><span class="math notranslate nohighlight">\\(\\frac{1}{\\)</span></p>', "TeX error|un-typeset"),
     "jserror": ("<script>undefined_function_of_the_page()</script>", "JavaScript exception"),
     "image": ('<img src="missing.png" alt="a missing figure">', "broken image"),
@@ -112,6 +119,9 @@ CASES = {
     "traceback": ('<div class="cell_output"><pre>Traceback (most recent call last):\n ZeroDivisionError</pre></div>',
                   "traceback"),
     "external": ('<script src="https://cdn.example.org/lib.js"></script>', "leaves the site"),
+    "noalt": ('<img src="_images/opaque.png">', "without alt text"),
+    "transparent": ('<img src="_images/clear.png" alt="a plot">', "transparent background"),
+    "opensolution": ('<div class="solution admonition"><p>the answer</p></div>', "not collapsed"),
 }
 
 
@@ -141,3 +151,28 @@ def test_expect_unanswered_flags_a_wrong_or_silent_check(tmp_path):
     assert "fine.ipynb" in res.stdout and "wrong.ipynb" in res.stdout
     res = _run_notebook_tests(str(fine), "--expect-unanswered")
     assert res.returncode == 0, res.stdout
+
+
+def test_launch_button_check():
+    from bs4 import BeautifulSoup
+
+    import check_site
+
+    target = {"url": "https://github.com/org/book", "branch": "main", "hub": "https://hub.example.edu"}
+    nb = "book/part1/ch01_x.ipynb"
+    good = BeautifulSoup(
+        f'<a href="https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/{nb}">b</a>'
+        f'<a href="https://colab.research.google.com/github/org/book/blob/main/{nb}">c</a>'
+        f'<a href="https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A//github.com/org/book'
+        f'&urlpath=lab/tree/book/{nb}&branch=main">h</a>', "html.parser")
+    assert check_site.check_launch_buttons(good, nb, target) == []
+    assert len(check_site.check_launch_buttons(BeautifulSoup("<p>no buttons</p>", "html.parser"), nb, target)) == 3
+    other = check_site.check_launch_buttons(good, "book/part1/ch02_y.ipynb", target)
+    assert any("Binder" in p for p in other) and any("Colab" in p for p in other)
+
+
+def test_launch_settings_come_from_the_config():
+    import check_site
+
+    t = check_site.launch_targets(ROOT)
+    assert t["url"].startswith("https://github.com/") and t["hub"].startswith("https://")
