@@ -1,0 +1,108 @@
+"""Tests of helpers.beadchain: energy, the differentiable folding simulator, 2D Kabsch RMSD."""
+
+import numpy as np
+import pytest
+
+from helpers import beadchain as bc
+from helpers.check import check_grad
+
+import jax
+import jax.numpy as jnp
+
+THETA = jnp.array([0.8, -0.3, np.log(5.0), np.log(2.0), 1.0, 0.4, 0.2])
+
+
+def _rot(a):
+    return np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+
+
+def test_energy_of_straight_chain():
+    # straight unit bonds: no bond energy, every angle is 0, no pair closer than 3 bonds
+    types = bc.parse_sequence("AABBA")
+    x = bc.extended_chain(5)
+    kappa = np.exp(np.array(THETA[2:4]))[types[1:-1]]
+    phi0 = np.array(THETA[0:2])[types[1:-1]]
+    e_angle = np.sum(kappa * (1 - np.cos(phi0)))
+    # pairs (0,3), (1,4) at distance 3 and (0,4) at 4: contact wells
+    c = bc.DEFAULTS
+    eps = np.array([[1.0, 0.4], [0.4, 0.2]])
+    e_pair = -sum(eps[types[i], types[j]] * np.exp(-(abs(j - i) - c["r0"]) ** 2 / (2 * c["width"] ** 2))
+                  for i, j in ((0, 3), (1, 4), (0, 4)))
+    assert float(bc.energy(x, types, THETA)) == pytest.approx(e_angle + e_pair, rel=1e-12)
+
+
+def test_energy_is_invariant_under_rigid_motions():
+    rng = np.random.default_rng(0)
+    x = np.asarray(bc.extended_chain(8)) + 0.3 * rng.standard_normal((8, 2))
+    types = bc.parse_sequence("ABABBAAB")
+    y = x @ _rot(0.7).T + np.array([2.0, -1.0])
+    assert float(bc.energy(x, types, THETA)) == pytest.approx(float(bc.energy(y, types, THETA)), rel=1e-10)
+
+
+def test_turning_angle_sign_gives_chirality():
+    # a chain bent left (counter-clockwise) is favoured by phi0 > 0
+    types = bc.parse_sequence("AAAA")
+    left = np.array([[0, 0], [1, 0], [1 + np.cos(0.5), np.sin(0.5)], [1 + np.cos(0.5) + np.cos(1.0), np.sin(0.5) + np.sin(1.0)]])
+    right = left * np.array([1, -1])
+    th = jnp.array([0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    assert float(bc.energy(left, types, th)) < float(bc.energy(right, types, th))
+
+
+def test_kabsch_rmsd_2d():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((7, 2))
+    y = x @ _rot(1.3).T + np.array([0.5, 4.0])
+    assert float(bc.kabsch_rmsd_2d(x, y)) < 1e-5
+    # against a brute-force search over rotation angles
+    z = rng.standard_normal((7, 2))
+    xc, zc = x - x.mean(0), z - z.mean(0)
+    angles = np.linspace(0, 2 * np.pi, 20001)
+    brute = min(np.sqrt(np.mean(np.sum((xc @ _rot(a).T - zc) ** 2, axis=1))) for a in angles)
+    assert float(bc.kabsch_rmsd_2d(x, z)) == pytest.approx(brute, rel=1e-6)
+    # a mirror image is not superimposable
+    assert float(bc.kabsch_rmsd_2d(x, x * np.array([1, -1]))) > 0.1
+
+
+def test_simulation_is_deterministic_and_folds():
+    key = jax.random.PRNGKey(3)
+    a = bc.simulate(THETA, "AABBAABB", key, 150)
+    b = bc.simulate(THETA, "AABBAABB", key, 150)
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+    traj = bc.simulate(THETA, "AABBAABB", key, 150, return_trajectory=True)
+    assert traj.shape == (151, 8, 2)
+    assert np.allclose(traj[-1], a)
+    # the chain left the straight start and kept its bonds near unit length
+    assert float(bc.kabsch_rmsd_2d(a, bc.extended_chain(8))) > 0.3
+    bonds = np.linalg.norm(np.diff(np.asarray(a), axis=0), axis=1)
+    assert np.all(np.abs(bonds - 1) < 0.15)
+
+
+def test_batch_matches_single():
+    keys = jax.random.split(jax.random.PRNGKey(0), 2)
+    xb = bc.simulate_batch(THETA, ["AABBA", "BBABA"], keys, 60)
+    assert np.allclose(xb[1], bc.simulate(THETA, "BBABA", keys[1], 60), atol=1e-12)
+
+
+def test_gradient_through_unrolled_simulation_matches_finite_differences():
+    seqs = ["AABBAB", "BABAAB"]
+    key = jax.random.PRNGKey(5)
+    targets = bc.simulate_batch(THETA + 0.2, seqs, jax.random.split(key, 2), 40)
+    f = jax.jit(lambda th: bc.structure_loss(th, seqs, list(targets), key, 40))
+    g = jax.jit(jax.grad(lambda th: bc.structure_loss(th, seqs, list(targets), key, 40)))
+    assert check_grad(f, g, np.asarray(THETA), rtol=1e-5, atol=1e-8, quiet=True)
+    # rematerialisation (jax.checkpoint per step) changes memory, not the gradient
+    g_remat = jax.grad(lambda th: bc.structure_loss(th, seqs, list(targets), key, 40, remat=True))
+    assert np.allclose(g(THETA), g_remat(THETA), rtol=1e-10, atol=1e-12)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="'A' or 'B'"):
+        bc.parse_sequence("ABC")
+    with pytest.raises(ValueError, match="at least 4"):
+        bc.parse_sequence("AB")
+    with pytest.raises(ValueError, match="theta must have shape"):
+        bc.simulate(jnp.zeros(3), "AABB", jax.random.PRNGKey(0))
+    with pytest.raises(ValueError, match="same length"):
+        bc.simulate_batch(THETA, ["AABB", "AABBA"], jax.random.split(jax.random.PRNGKey(0), 2))
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        bc.kabsch_rmsd_2d(np.zeros((3, 2)), np.zeros((4, 2)))
