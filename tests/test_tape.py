@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from helpers import dual as D
 from helpers import tape as T
-from helpers.check import check_grad, dot_product_test, finite_difference_gradient
+from helpers.check import check_grad, dot_product_test, finite_difference_gradient, taylor_test
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 import jax  # noqa: E402
@@ -126,6 +126,10 @@ def test_vjp_against_jax(expr, x, u):
     y_j, pb_j = jax.vjp(lambda x: evaluate(expr, jnp, x), jnp.asarray(x))
     close(y, y_j)
     close(pullback(u), pb_j(jnp.asarray(u))[0])
+    # the tape's VJP is the transpose of the dual numbers' JVP: <u, J v> = <J^T u, v>
+    ok, mismatch = dot_product_test(lambda v: D.jvp(lambda x: evaluate(expr, D, x), x, v)[1],
+                                    pullback, (3,), (3,), rtol=1e-9)
+    assert ok, mismatch
 
 
 # --------------------------------------------------------------------------- unit tests
@@ -254,6 +258,35 @@ def test_defprimitive_custom_rule():
     f = lambda x: T.sum(T.sin(cumsum(x, 2.0)))     # noqa: E731
     assert check_grad(lambda x: np.sum(np.sin(np.cumsum(x) * 2)), T.grad(f), x, quiet=True)
     assert calls and "cumsum" in str(T.record(f, x)[1])
+
+
+def test_custom_rule_passes_taylor_and_dot_product_tests():
+    """A defprimitive with a correct rule passes both gradient checks; a wrong rule fails both."""
+    def fwd(x):
+        return np.cumsum(x) * x
+
+    def good(y_bar, y, x):
+        return (y_bar * np.cumsum(x) + np.cumsum((y_bar * x)[::-1])[::-1],)
+
+    def bad(y_bar, y, x):
+        return (y_bar * np.cumsum(x) + np.cumsum(y_bar * x),)
+
+    x = np.array([0.3, -0.7, 1.2, 0.5])
+    w = np.array([1.0, 2.0, -1.0, 0.5])
+    for rule, expected in ((good, True), (bad, False)):
+        prim = T.defprimitive(fwd, rule, name="cumsum_times")
+        f = lambda x: T.sum(T.sin(prim(x)) * w)                  # noqa: E731
+        f_np = lambda x: float(np.sum(np.sin(fwd(x)) * w))       # noqa: E731
+        assert bool(taylor_test(f_np, T.grad(f), x)) is expected
+        _, pullback = T.vjp(prim, x)
+        jvp = lambda v: D.jvp(lambda z: z * (np.tril(np.ones((4, 4))) @ z), x, v)[1]   # noqa: E731
+        ok, _ = dot_product_test(jvp, pullback, (4,), (4,))
+        assert ok is expected
+
+
+def test_bool_of_scalar_variables():
+    assert T.grad(lambda x: x * 2 if x else x * 3)(1.0) == 2.0
+    assert D.derivative(lambda x: x * 2 if x else x * 3, 0.0) == 3.0
 
 
 def test_hessian_forward_over_reverse():

@@ -109,6 +109,9 @@ class Dual:
     def __len__(self) -> int:
         return len(self.value)
 
+    def __bool__(self) -> bool:                           # `if x:` reads the value
+        return bool(primal(self))
+
     def __repr__(self) -> str:
         return f"Dual({self.value!r}, {self.partials!r})"
 

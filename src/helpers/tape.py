@@ -161,6 +161,9 @@ class Var:
     def __len__(self) -> int:
         return len(self.value)
 
+    def __bool__(self) -> bool:                           # `if x:` reads the value
+        return bool(self.value)
+
     def __add__(a, b): return add(a, b)
     def __radd__(a, b): return add(b, a)
     def __sub__(a, b): return subtract(a, b)
