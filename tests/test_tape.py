@@ -110,7 +110,7 @@ def test_gradients_match_jax(expr, x):
     assert np.isclose(T.vjp(loss(expr, T), x)[0], float(loss(expr, jnp)(x)), rtol=1e-12)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(expressions, points)
 def test_hessians_match_jax(expr, x):
     ref = np.asarray(jax.hessian(loss(expr, jnp))(jnp.asarray(x)))
