@@ -70,7 +70,7 @@ def _hessian(answer) -> object:
 
 @exercise("ch05.per-example-grads")
 def _per_example(answer) -> object:
-    return check_value(answer, per_example_reference(), rtol=1e-10, name="Your per-example gradients",
+    return check_value(answer, per_example_reference(), rtol=1e-10, name="Your array of per-example gradients",
                        hint="jax.vmap(jax.grad(loss), in_axes=(None, 0, 0))(w, X, y) gives one row per example")
 
 
