@@ -106,3 +106,16 @@ def test_bad_input():
         bc.simulate_batch(THETA, ["AABB", "AABBA"], jax.random.split(jax.random.PRNGKey(0), 2))
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
         bc.kabsch_rmsd_2d(np.zeros((3, 2)), np.zeros((4, 2)))
+
+
+def test_residual_bytes_grow_linearly_and_remat_saves_memory():
+    seqs, tg = ["AABBAB"], [bc.extended_chain(6)]
+    key = jax.random.PRNGKey(0)
+    nb = {(n, r): bc.residual_bytes(lambda th: bc.structure_loss(th, seqs, tg, key, n, remat=r), THETA)
+          for n in (50, 100) for r in (False, True)}
+    grow = nb[(100, False)] - nb[(50, False)]
+    assert abs(nb[(100, False)] - 2 * nb[(50, False)]) < 0.05 * nb[(100, False)]  # ~ linear, tiny offset
+    assert grow > 0
+    assert nb[(100, True)] < nb[(100, False)] / 5
+    # with remat only the positions entering each step (6 * 2 floats) are kept per step
+    assert nb[(100, True)] >= 100 * 6 * 2 * 8

@@ -39,6 +39,7 @@ centred point sets.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Sequence
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -59,6 +60,7 @@ __all__ = [
     "simulate_batch",
     "kabsch_rmsd_2d",
     "structure_loss",
+    "residual_bytes",
 ]
 
 #: Names of the entries of the learnable parameter vector :math:`\theta`.
@@ -70,10 +72,10 @@ DEFAULTS: dict[str, float] = {
     "k_bond": 30.0,     # bond stiffness k_b
     "core": 20.0,       # soft-core strength a
     "sigma": 1.0,       # soft-core diameter
-    "r0": 1.15,         # contact distance
-    "width": 0.3,       # contact width w
+    "r0": 1.2,          # contact distance
+    "width": 0.5,       # contact width w
     "dt": 0.05,         # time step
-    "gamma": 1.0,       # friction
+    "gamma": 2.0,       # friction
     "temperature": 0.01,
 }
 
@@ -239,3 +241,33 @@ def structure_loss(theta: Any, sequences: Sequence[Any], targets: Sequence[Any],
     keys = jax.random.split(key, len(sequences))
     x = simulate_batch(theta, sequences, keys, n_steps, **kw)
     return jnp.mean(jax.vmap(kabsch_rmsd_2d)(x, jnp.stack([jnp.asarray(t) for t in targets])))
+
+
+_RESIDUAL = re.compile(r"^\s*([a-z]+\d*)\[([\d,]*)\]")
+
+
+def residual_bytes(f: Any, *args: Any) -> int:
+    """Bytes that reverse mode stores for the backward pass of ``f(*args)`` (traced, not run).
+
+    Sums the sizes of the residuals listed by ``jax.ad_checkpoint.print_saved_residuals``: the
+    intermediate values that ``jax.vjp`` keeps alive between the forward and the backward sweep.
+    """
+    import contextlib
+    import io
+
+    from jax.ad_checkpoint import print_saved_residuals
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        print_saved_residuals(f, *args)
+    total = 0
+    for line in buf.getvalue().splitlines():
+        m = _RESIDUAL.match(line)
+        if not m:
+            continue
+        dtype = {"f64": 8, "f32": 4, "i32": 4, "i64": 8, "bool": 1, "u32": 4, "f16": 2, "i8": 1}.get(m.group(1))
+        if dtype is None:
+            raise ValueError(f"residual_bytes: unknown dtype in line {line!r}")
+        shape = [int(s) for s in m.group(2).split(",") if s]
+        total += dtype * int(np.prod(shape, dtype=np.int64))
+    return total
