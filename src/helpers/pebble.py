@@ -113,7 +113,8 @@ class _Game:
 
     kind = "game"
 
-    def __init__(self, n_cells: int, n_pebbles: int | None = None) -> None:
+    def __init__(self, n_cells: int, n_pebbles: int | None = None, *, record: bool = True) -> None:
+        self.record = record  # keep the list of moves (for history and rendering)
         self.n_cells = _check_int("n_cells", n_cells, 0)
         if n_pebbles is None:
             n_pebbles = self.n_cells + 1
@@ -124,6 +125,10 @@ class _Game:
         self.moves: list[Move] = []
 
     # -- helpers ------------------------------------------------------------
+    def _log(self, move: Move) -> None:
+        if self.record:
+            self.moves.append(move)
+
     def _cell(self, action: str, cell: object) -> int:
         if isinstance(cell, bool) or not isinstance(cell, (int, np.integer)):
             raise IllegalMove(f"{action}({cell!r}): the cell must be an integer index")
@@ -160,13 +165,14 @@ class CheckpointGame(_Game):
     """The checkpoint pebble game on cells ``0..n_cells`` with at most ``n_pebbles`` pebbles.
 
     One pebble starts on cell 0 and counts against the budget. ``place`` costs one step;
-    ``remove`` and ``paint`` are free. See the module docstring for the rules.
+    ``remove`` and ``paint`` are free. See the module docstring for the rules. With
+    ``record=False`` the moves are not kept (a referee that uses no memory per move).
     """
 
     kind = "checkpoint"
 
-    def __init__(self, n_cells: int, n_pebbles: int | None = None) -> None:
-        super().__init__(n_cells, n_pebbles)
+    def __init__(self, n_cells: int, n_pebbles: int | None = None, *, record: bool = True) -> None:
+        super().__init__(n_cells, n_pebbles, record=record)
         if self.n_pebbles < 1:
             raise ValueError("n_pebbles must be >= 1: the pebble on cell 0 counts against the budget")
         self.pebbles = {0}
@@ -191,7 +197,7 @@ class CheckpointGame(_Game):
         self.pebbles.add(i)
         self.steps += 1
         self.peak = max(self.peak, len(self.pebbles))
-        self.moves.append(("place", i))
+        self._log(("place", i))
 
     def remove(self, i: int) -> None:
         """Take the pebble off cell ``i`` (free)."""
@@ -199,7 +205,7 @@ class CheckpointGame(_Game):
         if i not in self.pebbles:
             raise IllegalMove(f"remove({i}): cell {i} holds no pebble (rule: remove only a pebbled cell)")
         self.pebbles.remove(i)
-        self.moves.append(("remove", i))
+        self._log(("remove", i))
 
     def paint(self, i: int) -> None:
         """Paint cell ``i`` (free): needs a pebble on ``i`` and ``i == n_cells`` or ``i+1`` painted."""
@@ -212,7 +218,7 @@ class CheckpointGame(_Game):
             raise IllegalMove(f"paint({i}): cell {i + 1} is not painted yet (rule: paint(i) needs "
                               "i == n_cells or cell i+1 painted)")
         self.painted.add(i)
-        self.moves.append(("paint", i))
+        self._log(("paint", i))
 
     @property
     def done(self) -> bool:
@@ -237,10 +243,10 @@ class ReversibleGame(_Game):
 
     kind = "reversible"
 
-    def __init__(self, n_cells: int, n_pebbles: int | None = None) -> None:
+    def __init__(self, n_cells: int, n_pebbles: int | None = None, *, record: bool = True) -> None:
         if n_pebbles is None:
             n_pebbles = n_cells
-        super().__init__(n_cells, n_pebbles)
+        super().__init__(n_cells, n_pebbles, record=record)
 
     def _has(self, i: int) -> bool:
         return i == 0 or i in self.pebbles
@@ -263,7 +269,7 @@ class ReversibleGame(_Game):
         self.pebbles.add(i)
         self.steps += 1
         self.peak = max(self.peak, len(self.pebbles))
-        self.moves.append(("place", i))
+        self._log(("place", i))
 
     def remove(self, i: int) -> None:
         """Uncompute cell ``i`` (one step): needs a pebble on ``i-1``, because erasing is not
@@ -279,7 +285,7 @@ class ReversibleGame(_Game):
                               "uncomputed (rule: remove(i) needs a pebble on cell i-1)")
         self.pebbles.remove(i)
         self.steps += 1
-        self.moves.append(("remove", i))
+        self._log(("remove", i))
 
     def paint(self, i: int) -> None:
         raise IllegalMove(f"paint({i}): the reversible game has no paint move (rule: only place "
