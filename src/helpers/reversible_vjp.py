@@ -111,6 +111,11 @@ def reversible_vjp(
         raise ValueError(f"backend must be 'jax' or 'tape', got {backend!r}")
 
     tracing = False
+    if measure_memory and backend == "jax":
+        # compile before tracing, so that the traced peak is the schedule's, not the compiler's
+        be.vjp(x0, params, be.step(x0, params))
+        if step_cost is not None:
+            be.cost(0, x0, params)
     if measure_memory:
         tracing = not tracemalloc.is_tracing()
         if tracing:
@@ -119,7 +124,7 @@ def reversible_vjp(
         base = tracemalloc.get_traced_memory()[0]
     t0 = time.perf_counter()
 
-    game = ReversibleGame(n_steps)
+    game = ReversibleGame(n_steps, record=False)
     states: dict[int, Any] = {0: be.store(x0)}
     state_bytes = peak_state_bytes = be.nbytes(states[0])
     n_calls = n_uncompute = vjp_calls = 0
