@@ -162,9 +162,15 @@ def rotating_ellipse_surface(major_radius: float, minor_radius: float, elongatio
     th = 2 * np.pi * (np.arange(n_theta) + 0.5) / n_theta
     ph = 2 * np.pi * (np.arange(n_phi) + 0.5) / n_phi
     grid = np.stack(np.meshgrid(th, ph, indexing="ij"), axis=-1).reshape(-1, 2)
-    pts = jax.vmap(position)(grid)
-    jac = jax.vmap(jax.jacfwd(position))(grid)            # (n, 3, 2): d/dtheta, d/dphi
-    normal = jnp.cross(jac[:, :, 0], jac[:, :, 1])
+
+    @jax.jit
+    def points_and_normals(grid):
+        pts = jax.vmap(position)(grid)
+        jac = jax.vmap(jax.jacfwd(position))(grid)            # (n, 3, 2): d/dtheta, d/dphi
+        normal = jnp.cross(jac[:, :, 0], jac[:, :, 1])
+        return pts, normal
+
+    pts, normal = points_and_normals(grid)
     area = jnp.linalg.norm(normal, axis=-1)
     weights = area * (2 * np.pi / n_theta) * (2 * np.pi / n_phi)
     return np.asarray(pts), np.asarray(normal / area[:, None]), np.asarray(weights)
