@@ -195,6 +195,21 @@ def test_concatenate():
     np.testing.assert_allclose(g, 4 * np.ones((2, 2)))
 
 
+def test_stack_in_tape_and_dual():
+    x = np.array([0.3, -0.5])
+    f_T = lambda x: T.sum(T.stack([x[0] * x[1], T.sin(x[0]), 2.0], axis=-1) ** 2)   # noqa: E731
+    f_D = lambda x: D.sum(D.stack([x[0] * x[1], D.sin(x[0]), 2.0], axis=-1) ** 2)   # noqa: E731
+    ref = np.array([2 * x[0] * x[1] ** 2 + 2 * np.sin(x[0]) * np.cos(x[0]), 2 * x[0] ** 2 * x[1]])
+    np.testing.assert_allclose(T.grad(f_T)(x), ref, rtol=1e-14)
+    np.testing.assert_allclose(D.jacobian(f_D, x), ref, rtol=1e-14)
+    A = np.arange(6.0).reshape(2, 3)
+    g = T.grad(lambda A: T.sum(np.stack([A, 2 * A], axis=1) * np.arange(12.0).reshape(2, 2, 3)))(A)
+    np.testing.assert_allclose(g, np.einsum("ijk,j->ik", np.arange(12.0).reshape(2, 2, 3), [1.0, 2.0]))
+    H = D.hessian(lambda x: D.sum(D.stack([x[0] * x[1], x[1] ** 2]) ** 2), x)
+    np.testing.assert_allclose(H, T.hessian(lambda x: T.sum(T.stack([x[0] * x[1], x[1] ** 2]) ** 2), x),
+                               rtol=1e-13)
+
+
 def test_control_flow_records_the_branch_taken():
     def f(x):
         y = x

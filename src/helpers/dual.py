@@ -33,7 +33,7 @@ import numpy as np
 
 __all__ = ["Dual", "derivative", "jvp", "jacobian", "hessian", "sin", "cos", "tan", "exp",
            "log", "sqrt", "tanh", "sinh", "cosh", "arctan", "abs", "maximum", "where", "sum",
-           "dot", "matmul", "sign", "scatter_add", "primal", "SUPPORTED"]
+           "dot", "matmul", "stack", "concatenate", "split", "sign", "scatter_add", "primal", "SUPPORTED"]
 
 _NUMERIC = "floats, ints, numpy arrays of numbers and Dual numbers"
 
@@ -379,6 +379,41 @@ def matmul(a: Any, b: Any) -> Any:
     return _new(y, p)
 
 
+def _as_duals(arrays: Any, op: str) -> list | None:
+    """The entries as duals (plain ones with zero partials), or None if none is a dual."""
+    ks = [a.k for a in arrays if isinstance(a, Dual)]
+    if not ks:
+        return None
+    return [a if isinstance(a, Dual) else _new(np.asarray(_check(a, op), dtype=float),
+                                               np.zeros(_shape(a) + (ks[0],))) for a in arrays]
+
+
+def stack(arrays: Any, axis: int = 0) -> Any:
+    """Stack floats, arrays and duals along a new ``axis``; plain entries get zero partials."""
+    duals = _as_duals(arrays, "stack")
+    if duals is None:
+        return np.stack([_check(a, "stack") for a in arrays], axis=axis)
+    ax = axis % (duals[0].ndim + 1)
+    return _new(stack([d.value for d in duals], ax), stack([d.partials for d in duals], ax))
+
+
+def concatenate(arrays: Any, axis: int = 0) -> Any:
+    """Join arrays and duals along an existing ``axis``."""
+    duals = _as_duals(arrays, "concatenate")
+    if duals is None:
+        return np.concatenate([_check(a, "concatenate") for a in arrays], axis=axis)
+    ax = axis % duals[0].ndim
+    return _new(concatenate([d.value for d in duals], ax), concatenate([d.partials for d in duals], ax))
+
+
+def split(x: Any, indices: Any, axis: int = 0) -> list:
+    """Split along ``axis`` at ``indices`` (as ``np.split``)."""
+    if not isinstance(x, Dual):
+        return np.split(x, indices, axis=axis)
+    ax = axis % x.ndim
+    return [_new(v, p) for v, p in zip(split(x.value, indices, ax), split(x.partials, indices, ax))]
+
+
 def dot(a: Any, b: Any) -> Any:
     """``np.dot`` for scalars, vectors and matrices (dimensions 0, 1 or 2)."""
     if len(_shape(a)) == 0 or len(_shape(b)) == 0:
@@ -406,6 +441,7 @@ _UFUNCS = {"add": _op("add"), "subtract": _op("sub"), "multiply": _op("mul"),
            "greater_equal": lambda a, b: primal(a) >= primal(b),
            "equal": lambda a, b: primal(a) == primal(b), "not_equal": lambda a, b: primal(a) != primal(b)}
 _FUNCTIONS = {"sum": sum, "where": where, "dot": dot, "matmul": matmul, "reshape": reshape,
+              "stack": stack, "concatenate": concatenate, "split": split,
               "transpose": transpose, "moveaxis": moveaxis, "swapaxes": swapaxes,
               "expand_dims": expand_dims, "broadcast_to": broadcast_to,
               "shape": lambda x: _shape(x), "ndim": lambda x: len(_shape(x)),

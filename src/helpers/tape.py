@@ -37,7 +37,7 @@ from helpers.dual import Dual
 __all__ = ["Var", "Tape", "Primitive", "record", "grad", "vjp", "value_and_grad", "hessian",
            "defprimitive", "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh",
            "arctan", "abs", "maximum", "where", "sum", "mean", "dot", "matmul", "reshape",
-           "transpose", "concatenate", "SUPPORTED"]
+           "transpose", "concatenate", "stack", "SUPPORTED"]
 
 _NUMERIC = "floats, ints, numpy arrays of numbers, Dual numbers and tape variables (Var)"
 _tape_ids = itertools.count()
@@ -396,6 +396,12 @@ def concatenate(arrays: Sequence, axis: int = 0) -> Any:
     return _concat(axis, *arrays)
 
 
+def stack(arrays: Sequence, axis: int = 0) -> Any:
+    """Stack along a new ``axis``: concatenate the arrays, each given a new axis of length 1."""
+    nd = np.ndim(_val(arrays[0])) + 1
+    return concatenate([_expand(a, axis % nd) for a in arrays], axis % nd)
+
+
 def dot(a: Any, b: Any) -> Any:
     """``np.dot`` for operands of dimension 0, 1 or 2."""
     if np.ndim(_val(a)) == 0 or np.ndim(_val(b)) == 0:
@@ -417,6 +423,7 @@ _FUNCTIONS = {"sum": lambda a, axis=None, keepdims=False, **kw: sum(a, axis, kee
               "matmul": matmul, "reshape": reshape, "transpose": transpose,
               "broadcast_to": _bcast, "expand_dims": _expand,
               "concatenate": lambda arrays, axis=0, **kw: concatenate(arrays, axis),
+              "stack": lambda arrays, axis=0, **kw: stack(arrays, axis),
               "shape": lambda a: _shape(_val(a)), "ndim": lambda a: np.ndim(_val(a)),
               "size": lambda a: np.size(_val(a))}
 SUPPORTED = ", ".join(sorted(set(_UFUNCS) | set(_FUNCTIONS)))
