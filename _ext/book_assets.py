@@ -1,12 +1,21 @@
-"""Sphinx extension of the book: drop duplicated <script> and <link> assets from each page.
+"""Sphinx extension of the book.
 
-With Jupyter Book 1.0 and Sphinx 7.4, scripts registered by extensions after the HTML builder
-starts (sphinx-thebe's configuration snippet, sphinx-togglebutton's selector) reach the page
-twice. sphinx-thebe's snippet declares ``const`` variables, so the second copy throws a
-JavaScript error on every page. This extension keeps the first copy of each asset.
+1. Drop duplicated <script> and <link> assets from each page. With Jupyter Book 1.0 and Sphinx
+   7.4, scripts registered by extensions after the HTML builder starts (sphinx-thebe's
+   configuration snippet, sphinx-togglebutton's selector) reach the page twice; sphinx-thebe's
+   snippet declares ``const`` variables, so the second copy throws a JavaScript error.
+2. Give notebook figures real alt text. myst-nb sets an output image's alt text to its file
+   name; the book's convention is that the Markdown paragraph right after a figure's cell is
+   its caption ("*The error falls as h^2 ...*"), so that paragraph becomes the alt text.
 """
 
 from __future__ import annotations
+
+import re
+
+from docutils import nodes
+
+_FILE_ALT = re.compile(r"\.(png|jpe?g|svg|gif)$", re.I)
 
 
 def _key(asset) -> tuple:
@@ -30,6 +39,37 @@ def _dedupe(app, pagename, templatename, context, doctree) -> None:
         context[name] = unique
 
 
+def _is_cell(node) -> bool:
+    return isinstance(node, nodes.Element) and "cell" in node.get("classes", [])
+
+
+def caption_after(image: nodes.image) -> str | None:
+    """The text of the first paragraph after the notebook cell holding ``image``, if the next
+    thing after the cell is a paragraph (not another cell or a heading)."""
+    cell = image.parent
+    while cell is not None and not _is_cell(cell):
+        cell = cell.parent
+    if cell is None or cell.parent is None:
+        return None
+    siblings = cell.parent.children
+    following = siblings[siblings.index(cell) + 1:]
+    for node in following[:1]:
+        if isinstance(node, nodes.paragraph):
+            return " ".join(node.astext().split())
+    return None
+
+
+def _alt_from_captions(app, doctree, docname) -> None:
+    for image in doctree.findall(nodes.image):
+        alt = image.get("alt", "")
+        if alt and not _FILE_ALT.search(alt):
+            continue
+        text = caption_after(image)
+        if text:
+            image["alt"] = text if len(text) <= 400 else text[:397] + "..."
+
+
 def setup(app):
     app.connect("html-page-context", _dedupe, priority=900)
+    app.connect("doctree-resolved", _alt_from_captions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

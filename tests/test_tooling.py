@@ -176,3 +176,26 @@ def test_launch_settings_come_from_the_config():
 
     t = check_site.launch_targets(ROOT)
     assert t["url"].startswith("https://github.com/") and t["hub"].startswith("https://")
+
+
+def test_figure_alt_text_comes_from_the_caption_paragraph():
+    from docutils import nodes
+
+    import book_assets
+
+    section = nodes.section()
+    cell = nodes.container(classes=["cell"])
+    out = nodes.container(classes=["cell_output"])
+    img = nodes.image(uri="x.png", alt="../../_images/x.png")
+    out += img
+    cell += out
+    section += cell
+    section += nodes.paragraph(text="The error falls as h squared.")
+    bare = nodes.image(uri="y.png", alt="y.png")
+    lonely = nodes.container(classes=["cell"])
+    lonely += bare
+    section += lonely
+    section += nodes.section()
+    book_assets._alt_from_captions(None, section, "doc")
+    assert img["alt"] == "The error falls as h squared."
+    assert bare["alt"] == "y.png"   # no caption paragraph follows: left for the site check to report
