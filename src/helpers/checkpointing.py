@@ -110,9 +110,9 @@ def schedule_moves(schedule: str | Sequence, n_steps: int, n_checkpoints: int) -
 
 # --------------------------------------------------------------------------- backends
 @lru_cache(maxsize=64)
-def _jax_functions(step: Callable, step_cost: Callable | None, has_p: bool, jit: bool):
-    """Jitted step, per-step VJP and running-cost gradient; cached so that repeated calls
-    with the same ``step`` (a sweep over budgets) compile once."""
+def _jax_step_functions(step: Callable, has_p: bool, jit: bool):
+    """Jitted step and per-step VJP, cached so that repeated calls with the same ``step`` (a
+    sweep over budgets) compile once."""
     import jax
 
     f = (lambda x, p: step(x, p)) if has_p else (lambda x, p: step(x))
@@ -122,10 +122,22 @@ def _jax_functions(step: Callable, step_cost: Callable | None, has_p: bool, jit:
         return pullback(g)
 
     wrap = jax.jit if jit else (lambda fn: fn)
-    cost_vg = None
-    if step_cost is not None:
-        cost_vg = wrap(jax.value_and_grad(lambda t, x, p: step_cost(t, x, p), argnums=(1, 2)))
-    return wrap(f), wrap(vjp_step), cost_vg
+    return wrap(f), wrap(vjp_step)
+
+
+@lru_cache(maxsize=64)
+def _jax_cost_function(step_cost: Callable, jit: bool):
+    """Jitted value and gradient of the running cost with respect to (x, params)."""
+    import jax
+
+    vg = jax.value_and_grad(lambda t, x, p: step_cost(t, x, p), argnums=(1, 2))
+    return jax.jit(vg) if jit else vg
+
+
+def _jax_functions(step: Callable, step_cost: Callable | None, has_p: bool, jit: bool):
+    f, vjp_step = _jax_step_functions(step, has_p, jit)
+    cost_vg = None if step_cost is None else _jax_cost_function(step_cost, jit)
+    return f, vjp_step, cost_vg
 
 
 class _JaxBackend:
