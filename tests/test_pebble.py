@@ -261,3 +261,22 @@ def test_bennett_with_mixed_branching(ks):
     assert g.clean and steps == math.prod(2 * k - 1 for k in ks) and peak == sum(k - 1 for k in ks) + 1
     with pytest.raises(ValueError, match="does not match"):
         bennett_moves(ks, levels=len(ks) + 1)
+
+
+def test_board_widget_plays_and_reports_illegal_moves():
+    from helpers.pebble import board_widget
+
+    box = board_widget(CheckpointGame(4, 3), reference=treeverse_moves(4, 3))
+    cells, actions, status = box.children
+    place, remove, paint, reset = actions.children
+    assert "reference play: 6 steps" in status.value
+    cells.children[1].click()
+    place.click()
+    assert "steps <b>1</b>" in status.value
+    cells.children[3].click()
+    place.click()
+    assert "illegal" in status.value and "cell i-1" in status.value
+    reset.click()
+    assert "steps <b>0</b>" in status.value
+    rbox = board_widget(ReversibleGame(2, 2))
+    assert len(rbox.children[1].children) == 3  # place, remove, reset: no paint
