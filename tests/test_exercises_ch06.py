@@ -41,3 +41,34 @@ def test_taylor_detect_candidates():
     assert passed == [True, False, True]
     assert check("ch06.taylor-detect", 1)
     assert not check("ch06.taylor-detect", 0)
+
+
+def test_reference_rules_pass_taylor_and_dot_product_tests():
+    from helpers.check import dot_product_test
+
+    # fixed point: the forward (tangent) rule dx = (I - D W)^{-1} D dtheta vs the reference adjoint
+    theta = ch06.FP_THETA
+    x_star = ch06.fixed_point(theta)
+    D = 1 - x_star**2
+    M = np.eye(len(theta)) - D[:, None] * ch06.FP_W
+    ok, mismatch = dot_product_test(lambda v: np.linalg.solve(M, D * v),
+                                    lambda u: ch06.fixed_point_vjp_reference(theta, x_star, u),
+                                    theta.shape, theta.shape)
+    assert ok, mismatch
+    c = np.random.default_rng(3).standard_normal(len(theta))
+    res = taylor_test(lambda t: float(np.sum(np.sin(ch06.fixed_point(t)) * c)),
+                      lambda t: ch06.fixed_point_vjp_reference(t, ch06.fixed_point(t), c * np.cos(ch06.fixed_point(t))),
+                      theta, h=np.logspace(-1, -4, 8))
+    assert res.passed, res.order
+    # solve: Taylor test through b and through A
+    A, b = ch06.SOLVE_A, ch06.SOLVE_B
+
+    def loss(p):
+        return float(np.sum(np.sin(np.linalg.solve(p[:16].reshape(4, 4), p[16:]))))
+
+    def grad(p):
+        x = np.linalg.solve(p[:16].reshape(4, 4), p[16:])
+        A_bar, b_bar = ch06.solve_vjp_reference(p[:16].reshape(4, 4), p[16:], np.cos(x))
+        return np.concatenate([A_bar.ravel(), b_bar])
+
+    assert taylor_test(loss, grad, np.concatenate([A.ravel(), b]), h=np.logspace(-1, -4, 8)).passed
