@@ -40,3 +40,12 @@ def test_thickness_gradient():
     assert abs(ref - (f(80 + h) - f(80 - h)) / (2 * h)) < 1e-9
     assert check("ch15.thickness-gradient", ref)
     assert not check("ch15.thickness-gradient", -ref)
+
+
+def test_square_coil():
+    from helpers import coils as cl
+
+    square = np.array([[0.2, 0.2, 0], [-0.2, 0.2, 0], [-0.2, -0.2, 0], [0.2, -0.2, 0]])
+    B = 1e3 * float(cl.polygon_field(np.zeros((1, 3)), square, 500.0)[0, 2])
+    assert check("ch15.square-coil", B)
+    assert not check("ch15.square-coil", B / 1e3)  # forgot the unit conversion

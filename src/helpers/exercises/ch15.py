@@ -75,3 +75,13 @@ def _thickness_gradient(answer):
                        name="dR/dd for the 80 nm MgF2 layer",
                        hint="differentiate helpers.thinfilm.reflectance with jax.grad with respect "
                             "to the thickness, in nm; the answer is per nanometre")
+
+
+@exercise("ch15.square-coil")
+def _square_coil(answer):
+    side, current = 0.4, 500.0
+    expected_mT = 1e3 * 2 * np.sqrt(2) * 4e-7 * np.pi * current / (np.pi * side)
+    return check_value(answer, expected_mT, rtol=1e-8,
+                       name="The field at the centre of the square coil (in mT)",
+                       hint="each side contributes mu0 I / (4 pi d) (sin a1 + sin a2) with d = side/2; "
+                            "remember to convert tesla to millitesla")
