@@ -65,6 +65,7 @@ def test_animation_html_is_self_contained():
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     anim = FuncAnimation(fig, lambda i: line.set_data([0, i / 3], [0, i / 3]), frames=3)
-    html = plotting.animation_html(anim).data
+    html = plotting.animation_html(anim, alt="a line growing").data
     assert "<script" in html and "http" not in html.split("<script")[1][:200]
+    assert 'alt="a line growing"' in html
     assert not plt.fignum_exists(fig.number)   # the static copy was closed

@@ -85,15 +85,20 @@ def label_axes(ax: Any, xlabel: str, ylabel: str, title: str | None = None) -> A
     return ax
 
 
-def animation_html(anim: Any) -> Any:
+def animation_html(anim: Any, alt: str | None = None) -> Any:
     """Render a matplotlib animation as self-contained JavaScript HTML for the book.
 
     The result displays in Jupyter and in the static site (no kernel, no network), and the
-    animation's own figure is closed so that it does not show a second, static copy.
+    animation's own figure is closed so that it does not show a second, static copy. ``alt``
+    is the text a screen reader gives for the animation's frames (say what the motion shows).
     """
+    import html as _html
+
     import matplotlib.pyplot as plt
     from IPython.display import HTML
 
-    html = HTML(anim.to_jshtml(default_mode="once"))
+    text = anim.to_jshtml(default_mode="once")
+    alt = alt or "Animation; use the buttons below it to play it or step through its frames."
+    text = text.replace("<img ", f'<img alt="{_html.escape(alt, quote=True)}" ', 1)
     plt.close(anim._fig)
-    return html
+    return HTML(text)
