@@ -8,6 +8,7 @@ and figures keep a white background so they stay legible under the book's dark t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import matplotlib as mpl
@@ -85,6 +86,11 @@ def label_axes(ax: Any, xlabel: str, ylabel: str, title: str | None = None) -> A
     return ax
 
 
+_ICONS = {"fa-fast-backward": "⏮", "fa-step-backward": "◀︎|", "fa-play": "▶︎", "reverse": "◀︎",
+          "fa-pause": "⏸", "fa-step-forward": "|▶︎", "fa-fast-forward": "⏭", "fa-minus": "−",
+          "fa-plus": "+"}
+
+
 def animation_html(anim: Any, alt: str | None = None) -> Any:
     """Render a matplotlib animation as self-contained JavaScript HTML for the book.
 
@@ -100,5 +106,10 @@ def animation_html(anim: Any, alt: str | None = None) -> Any:
     text = anim.to_jshtml(default_mode="once")
     alt = alt or "Animation; use the buttons below it to play it or step through its frames."
     text = text.replace("<img ", f'<img alt="{_html.escape(alt, quote=True)}" ', 1)
+    # matplotlib's player loads Font Awesome from a CDN for its button icons; the book is
+    # served offline, so the icons become plain Unicode symbols instead.
+    text = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", text)
+    text = re.sub(r'<i class="fa ([a-z-]+)( fa-flip-horizontal)?"></i>',
+                  lambda m: _ICONS["reverse" if m.group(2) else m.group(1)], text)
     plt.close(anim._fig)
     return HTML(text)
