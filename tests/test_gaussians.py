@@ -90,3 +90,17 @@ def test_fixed_point_implicit_gradient_scalar():
     dx = float(jax.grad(lambda t: fixed_point(G, t, 0.5))(th))
     ref = -x * math.sin(th * x) / (1 + th * math.sin(th * x))
     assert abs(dx - ref) < 1e-10
+
+
+def test_mask_switches_functions_off():
+    a = jnp.array([0.2, 1.3, 7.0])
+    c = jnp.zeros((3, 3))
+    e2 = g.one_electron_energy(a[:2], c[:2], ORIGIN, [1.0])
+    e2_masked = g.one_electron_energy(a, c, ORIGIN, [1.0], mask=[1, 1, 0])
+    g1 = jax.grad(lambda x: g.one_electron_energy(jnp.exp(x), c, ORIGIN, [1.0], mask=[1, 0, 0]))(jnp.zeros(3))
+    assert np.all(np.isfinite(np.asarray(g1)))  # two inactive functions: still no NaN
+    assert abs(float(e2) - float(e2_masked)) < 1e-13
+    grad = jax.grad(lambda x: g.one_electron_energy(jnp.exp(x), c, ORIGIN, [1.0], mask=[1, 1, 0]))(jnp.log(a))
+    assert float(grad[2]) == 0.0
+    with pytest.raises(ValueError, match="mask"):
+        g.one_electron_energy(a, c, ORIGIN, [1.0], mask=[1, 0])

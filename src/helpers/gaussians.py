@@ -263,11 +263,30 @@ def scf_energy_implicit(alphas, centers, nuclei, charges, n_electrons: int = 2, 
     return hf_energy(P, ints)
 
 
-def one_electron_energy(alphas, centers, nuclei, charges):
+def one_electron_energy(alphas, centers, nuclei, charges, mask=None):
     r"""Ground-state energy of one electron in the field of the nuclei: the lowest root of
-    :math:`HC = SC\varepsilon` plus :math:`E_{nn}` (exact within the basis; no SCF needed)."""
+    :math:`HC = SC\varepsilon` plus :math:`E_{nn}` (exact within the basis; no SCF needed).
+
+    ``mask`` (0/1 per basis function, optional) switches functions off without changing array
+    shapes, so that one compiled function serves bases of every size up to ``len(alphas)``: an
+    inactive function k is replaced by a state orthogonal to all others
+    (:math:`S_{kk} = 1 + 0.1k`) at energy :math:`H_{kk}/S_{kk} \sim 10^3` Ha, far above the roots
+    that matter (distinct values, because the derivative of ``eigh`` needs distinct
+    eigenvalues), and gets zero gradient.
+    """
     ints = integrals(alphas, centers, nuclei, charges)
-    eps, _ = generalized_eigh(ints.H, ints.S)
+    S, H = ints.S, ints.H
+    if mask is not None:
+        m = jnp.asarray(mask, dtype=float)
+        if m.shape != S.shape[:1]:
+            raise ValueError(f"mask must have one entry per basis function ({S.shape[0]}), got shape {m.shape}")
+        both = m[:, None] * m[None, :]
+        k = jnp.arange(m.shape[0], dtype=float)
+        # distinct values keep the eigenvalues of S and of S^{-1/2} H S^{-1/2} non-degenerate,
+        # which the derivative of eigh needs
+        S = S * both + jnp.diag((1.0 - m) * (1.0 + 0.1 * k))
+        H = H * both + jnp.diag((1.0 - m) * 1e3 * (1.0 + k))
+    eps, _ = generalized_eigh(H, S)
     return eps[0] + ints.e_nn
 
 
