@@ -71,6 +71,17 @@ def test_without_params_and_cost():
     assert r.params_bar is None
 
 
+def test_device_states_without_memory_measurement():
+    """measure_memory=False keeps the states on the device: same gradient, same counts."""
+    a = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost)
+    b = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost, measure_memory=False)
+    assert b.peak_bytes is None and a.peak_bytes >= a.peak_state_bytes > 0
+    assert np.array_equal(a.x0_bar, b.x0_bar) and np.array_equal(a.params_bar, b.params_bar)
+    assert a.value == b.value and a.extra == b.extra
+    assert (a.forward_steps, a.peak_states, a.peak_state_bytes) == (b.forward_steps, b.peak_states,
+                                                                     b.peak_state_bytes)
+
+
 def test_bad_inputs():
     with pytest.raises(IllegalMove, match="never place cell 4"):
         reversible_vjp(step, X0, 4, SEED, [("place", 1), ("place", 2)], params=P)

@@ -22,6 +22,11 @@ seed at :math:`i = T`). The game's rules guarantee that every state is present w
 the gradient is exactly the store-all one, whatever the schedule; only the time (forward step
 calls) and the memory (peak stored states, measured bytes) change.
 
+An explicit move list is first refereed on a :class:`helpers.pebble.CheckpointGame` (so a
+broken list fails before any step runs); the named schedules are legal by construction. The
+driver then plays the moves as compact ``(code, cell)`` pairs, with one call of a compiled
+function per ``place`` and two (the step's VJP, then the running cost) per ``paint``.
+
 Backends: ``"jax"`` (``jax.vjp`` per step, jitted; states and parameters may be pytrees) and
 ``"tape"`` (``helpers.tape.vjp`` per step on numpy arrays, for teaching).
 """
@@ -31,6 +36,7 @@ from __future__ import annotations
 import os
 import time
 import tracemalloc
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Sequence
@@ -109,70 +115,124 @@ def schedule_moves(schedule: str | Sequence, n_steps: int, n_checkpoints: int) -
 
 
 # --------------------------------------------------------------------------- backends
+# A backend does the arithmetic of the three moves; the drivers below only do the bookkeeping.
+#   start(x0) -> stored x0          step(x, p) -> stored f(x)          nbytes(x) -> bytes
+#   seed(t, x, p, seed, costs) -> (x_bar_T, p_bar)                     (paint of cell T)
+#   pullback(t, x, p, x_bar, p_bar, costs) -> (x_bar_t, p_bar)         (paint of cell t < T)
+# ``costs`` is a list to which the running-cost values c(t, x_t) are appended (as floats) in
+# painting order; the driver sums them in that order.
+def _add(a, b):
+    """a + b for arrays or pytrees, with None as the empty sum (works inside jax.jit)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    import jax
+
+    return jax.tree_util.tree_map(lambda u, v: u + v, a, b)
+
+
 @lru_cache(maxsize=64)
 def _jax_step_functions(step: Callable, has_p: bool, jit: bool):
-    """Jitted step and per-step VJP, cached so that repeated calls with the same ``step`` (a
-    sweep over budgets) compile once."""
+    """Jitted step and per-step VJP (which also adds the step's parameter cotangent to the
+    running sum), cached so that repeated calls with the same ``step`` (a sweep over budgets)
+    compile once."""
     import jax
 
     f = (lambda x, p: step(x, p)) if has_p else (lambda x, p: step(x))
 
-    def vjp_step(x, p, g):
+    def vjp_step(x, p, x_bar, p_bar):
+        """x_bar df/dx, and p_bar + x_bar df/dp."""
         _, pullback = jax.vjp(f, x, p)
-        return pullback(g)
+        gx, gp = pullback(x_bar)
+        return gx, (_add(p_bar, gp) if has_p else None)
 
     wrap = jax.jit if jit else (lambda fn: fn)
     return wrap(f), wrap(vjp_step)
 
 
 @lru_cache(maxsize=64)
-def _jax_cost_function(step_cost: Callable, jit: bool):
-    """Jitted value and gradient of the running cost with respect to (x, params)."""
+def _jax_cost_function(step_cost: Callable, has_p: bool, jit: bool):
+    """Jitted running cost, added to the adjoints: ``(c, x_bar + dc/dx, p_bar + dc/dp)``."""
     import jax
 
     vg = jax.value_and_grad(lambda t, x, p: step_cost(t, x, p), argnums=(1, 2))
-    return jax.jit(vg) if jit else vg
 
+    def cost_add(t, x, p, x_bar, p_bar):
+        v, (cx, cp) = vg(t, x, p)
+        return v, _add(x_bar, cx), (_add(p_bar, cp) if has_p else None)
 
-def _jax_functions(step: Callable, step_cost: Callable | None, has_p: bool, jit: bool):
-    f, vjp_step = _jax_step_functions(step, has_p, jit)
-    cost_vg = None if step_cost is None else _jax_cost_function(step_cost, jit)
-    return f, vjp_step, cost_vg
+    return jax.jit(cost_add) if jit else cost_add
 
 
 class _JaxBackend:
-    def __init__(self, step, params, step_cost, jit: bool):
+    """Per-step VJPs with JAX. States are kept as JAX arrays (no host round trip per step);
+    with ``host_copies=True`` (memory measurement) each stored state is a numpy copy in host
+    memory, which ``tracemalloc`` sees, and the device result of the latest step is reused as
+    the next step's input (the working state) instead of being copied back."""
+
+    def __init__(self, step, params, step_cost, jit: bool, host_copies: bool = False):
         os.environ.setdefault("JAX_PLATFORMS", "cpu")
         import jax
 
         self.jax = jax
         self.tu = jax.tree_util
-        self.f, self.vjp_step, self.cost_vg = _jax_functions(step, step_cost, params is not None, jit)
+        self.host = host_copies
+        has_p = params is not None
+        self.f, self.vjp_fn = _jax_step_functions(step, has_p, jit)
+        self.cost_fn = None if step_cost is None else _jax_cost_function(step_cost, has_p, jit)
+        self._work = None  # (weak reference to the latest stored host copy, its device array)
 
-    def store(self, x):  # host copy, visible to tracemalloc
-        return self.tu.tree_map(lambda a: np.array(a), x)
+    def start(self, x0):
+        if self.host:
+            return self.tu.tree_map(lambda a: np.array(a), x0)
+        return self.tu.tree_map(lambda a: self.jax.numpy.asarray(a), x0)
+
+    def _device(self, x):
+        """The device array behind a stored state (the working state when it is the latest)."""
+        if self._work is not None and self._work[0]() is x:
+            return self._work[1]
+        return x
+
+    def step(self, x, p):
+        y = self.f(self._device(x), p)
+        if not self.host:
+            return y
+        if isinstance(y, self.jax.Array):  # one array: host copy, visible to tracemalloc
+            h = np.array(y)
+            self._work = (weakref.ref(h), y)
+        else:  # a pytree container (dict, tuple) cannot be weakly referenced: no working state
+            h = self.tu.tree_map(lambda a: np.array(a), y)
+            self._work = None
+        return h
 
     def nbytes(self, x) -> int:
-        return int(sum(np.asarray(a).nbytes for a in self.tu.tree_leaves(x)))
-
-    def add(self, a, b):
-        if a is None:
-            return b
-        return self.tu.tree_map(lambda u, v: u + v, a, b)
+        if hasattr(x, "nbytes"):
+            return int(x.nbytes)
+        return int(sum(a.nbytes for a in self.tu.tree_leaves(x)))
 
     def inner(self, a, b) -> float:
         la, lb = self.tu.tree_leaves(a), self.tu.tree_leaves(b)
         return float(sum(np.vdot(np.asarray(u), np.asarray(v)).real for u, v in zip(la, lb)))
 
-    def step(self, x, p):
-        return self.f(x, p)
+    def seed(self, t, x, p, seed, costs):
+        if self.cost_fn is None:
+            return seed, None
+        v, x_bar, p_bar = self.cost_fn(t, self._device(x), p, seed, None)
+        costs.append(float(v))
+        return x_bar, p_bar
 
-    def vjp(self, x, p, g):
-        return self.vjp_step(x, p, g)
+    def pullback(self, t, x, p, x_bar, p_bar, costs):
+        x = self._device(x)
+        x_bar, p_bar = self.vjp_fn(x, p, x_bar, p_bar)
+        if self.cost_fn is None:
+            return x_bar, p_bar
+        v, x_bar, p_bar = self.cost_fn(t, x, p, x_bar, p_bar)
+        costs.append(float(v))
+        return x_bar, p_bar
 
-    def cost(self, t, x, p):
-        v, (gx, gp) = self.cost_vg(t, x, p)
-        return float(v), gx, gp
+    def zeros_like(self, p):
+        return self.tu.tree_map(lambda a: 0 * a, p)
 
     def finish(self, x):
         return self.tu.tree_map(lambda a: self.jax.numpy.asarray(a), x)
@@ -191,14 +251,11 @@ class _TapeBackend:
         self.step_fn = step
         self.step_cost = step_cost
 
-    def store(self, x):
-        return np.array(x, dtype=float)
+    def start(self, x0):
+        return np.array(x0, dtype=float)
 
     def nbytes(self, x) -> int:
         return int(np.asarray(x).nbytes)
-
-    def add(self, a, b):
-        return b if a is None else a + b
 
     def inner(self, a, b) -> float:
         return float(np.vdot(np.asarray(a), np.asarray(b)))
@@ -206,15 +263,7 @@ class _TapeBackend:
     def step(self, x, p):
         return np.asarray(self.step_fn(x, p) if self.has_p else self.step_fn(x), dtype=float)
 
-    def vjp(self, x, p, g):
-        if self.has_p:  # one tape per step, both cotangents from one reverse sweep
-            _, pullback = self.tape.vjp(lambda xp: self.step_fn(xp[0], xp[1]), (x, p))
-            gx, gp = pullback(g)
-            return np.asarray(gx, dtype=float), np.asarray(gp, dtype=float)
-        _, pullback = self.tape.vjp(self.step_fn, x)
-        return np.asarray(pullback(g), dtype=float), None
-
-    def cost(self, t, x, p):
+    def _cost(self, t, x, p):
         if self.has_p:
             v, pullback = self.tape.vjp(lambda xp: self.step_cost(t, xp[0], xp[1]), (x, p))
             gx, gp = pullback(1.0)
@@ -222,8 +271,70 @@ class _TapeBackend:
         v, pullback = self.tape.vjp(lambda z: self.step_cost(t, z, None), x)
         return float(v), np.asarray(pullback(1.0), dtype=float), None
 
+    def seed(self, t, x, p, seed, costs):
+        if self.step_cost is None:
+            return seed, None
+        v, cx, cp = self._cost(t, x, p)
+        costs.append(v)
+        return seed + cx, cp
+
+    def pullback(self, t, x, p, x_bar, p_bar, costs):
+        if self.has_p:  # one tape per step, both cotangents from one reverse sweep
+            _, pb = self.tape.vjp(lambda xp: self.step_fn(xp[0], xp[1]), (x, p))
+            gx, gp = pb(x_bar)
+            gx, gp = np.asarray(gx, dtype=float), np.asarray(gp, dtype=float)
+            p_bar = gp if p_bar is None else p_bar + gp
+        else:
+            _, pb = self.tape.vjp(self.step_fn, x)
+            gx = np.asarray(pb(x_bar), dtype=float)
+        if self.step_cost is None:
+            return gx, p_bar
+        v, cx, cp = self._cost(t, x, p)
+        costs.append(v)
+        return gx + cx, (p_bar if cp is None else (cp if p_bar is None else p_bar + cp))
+
+    def zeros_like(self, p):
+        return 0 * p
+
     def finish(self, x):
         return x
+
+
+def _backend(backend: str, step, params, step_cost, jit: bool, host_copies: bool):
+    if backend == "jax":
+        return _JaxBackend(step, params, step_cost, jit, host_copies)
+    if backend == "tape":
+        return _TapeBackend(step, params, step_cost)
+    raise ValueError(f"backend must be 'jax' or 'tape', got {backend!r}")
+
+
+def _precompile(be, x0, params, adjoint_seed, n_steps: int) -> None:
+    """Run one step, the seed and two pullbacks (the first one may start the parameter
+    adjoint from None: a second variant), so that everything is compiled before tracing."""
+    x1 = be.step(be.start(x0), params)
+    x_bar, p_bar = be.seed(n_steps, x1, params, adjoint_seed, [])
+    x_bar, p_bar2 = be.pullback(0, x1, params, x_bar, p_bar, [])
+    if p_bar is None and p_bar2 is not None:
+        be.pullback(0, x1, params, x_bar, p_bar2, [])
+
+
+def _compile_moves(moves: Sequence, refereed: bool, n_steps: int, n_checkpoints: int) -> list:
+    """The moves as ``(code, cell)`` pairs, code 0 = place, 1 = remove, 2 = paint. With
+    ``refereed`` the whole list is first played on a :class:`CheckpointGame`, so that an
+    illegal or incomplete list is rejected before any step runs (the named schedules are
+    legal by construction, see ``tests/test_pebble.py``)."""
+    if refereed:
+        game = CheckpointGame(n_steps, n_checkpoints, record=False)
+        for k, move in enumerate(moves):
+            try:
+                game.move(move)
+            except IllegalMove as exc:
+                raise IllegalMove(f"move {k}: {exc}") from None
+        if not game.done:
+            raise IllegalMove(f"the schedule ended before every cell was painted "
+                              f"({len(game.painted)} of {n_steps + 1}); the gradient is incomplete")
+    code = {"place": 0, "remove": 1, "paint": 2}
+    return [(code[a], int(i)) for a, i in moves]
 
 
 # --------------------------------------------------------------------------- the driver
@@ -266,8 +377,10 @@ def checkpointed_vjp(
     backend
         ``"jax"`` or ``"tape"`` (:mod:`helpers.tape`, numpy arrays).
     measure_memory
-        Trace the peak memory with ``tracemalloc`` (states are stored as host numpy copies,
-        so they are counted). Slows Python allocations somewhat.
+        Trace the peak memory with ``tracemalloc`` (states are then stored as host numpy
+        copies, so they are counted). Slows each step by a copy to the host and Python
+        allocations somewhat; without it (``False``) the states stay JAX arrays and
+        ``peak_bytes`` is ``None``, while ``peak_state_bytes`` still counts them exactly.
 
     Raises ``ValueError`` for a budget too small for the schedule and
     :class:`helpers.pebble.IllegalMove` for an explicit move list that breaks a rule or
@@ -278,22 +391,14 @@ def checkpointed_vjp(
     if isinstance(n_checkpoints, bool) or not isinstance(n_checkpoints, (int, np.integer)) or n_checkpoints < 1:
         raise ValueError(f"n_checkpoints must be an integer >= 1, got {n_checkpoints!r}")
     n_steps, n_checkpoints = int(n_steps), int(n_checkpoints)
-    if backend == "jax":
-        be = _JaxBackend(step, params, step_cost, jit)
-    elif backend == "tape":
-        be = _TapeBackend(step, params, step_cost)
-    else:
-        raise ValueError(f"backend must be 'jax' or 'tape', got {backend!r}")
+    be = _backend(backend, step, params, step_cost, jit, host_copies=measure_memory)
     name, moves = schedule_moves(schedule, n_steps, n_checkpoints)
+    plan = _compile_moves(moves, name == "custom", n_steps, n_checkpoints)
 
     tracing = False
     if measure_memory and backend == "jax" and n_steps > 0:
         # compile before tracing, so that the traced peak is the schedule's, not the compiler's
-        x1 = be.step(x0, params)
-        be.vjp(x0, params, adjoint_seed)
-        if step_cost is not None:
-            be.cost(0, x0, params)
-        del x1
+        _precompile(be, x0, params, adjoint_seed, n_steps)
     if measure_memory:
         tracing = not tracemalloc.is_tracing()
         if tracing:
@@ -302,47 +407,37 @@ def checkpointed_vjp(
         base = tracemalloc.get_traced_memory()[0]
     t0 = time.perf_counter()
 
-    game = CheckpointGame(n_steps, n_checkpoints, record=False)
-    states: dict[int, Any] = {0: be.store(x0)}
-    state_bytes = be.nbytes(states[0])
-    peak_state_bytes = state_bytes
+    states: dict[int, Any] = {0: be.start(x0)}  # the pebbles: cell -> stored state
+    sizes: dict[int, int] = {0: be.nbytes(states[0])}
+    state_bytes = peak_state_bytes = sizes[0]
+    peak_states = 1
     forward_steps = vjp_calls = 0
-    x_bar = None  # adjoint of the lowest painted cell
-    p_bar = None
-    value = 0.0
+    x_bar = p_bar = None  # adjoints of the lowest painted cell and of the parameters
+    value, costs = 0.0, []
     try:
-        for k, (action, i) in enumerate(moves):
-            try:
-                game.move((action, i))
-            except IllegalMove as exc:
-                raise IllegalMove(f"move {k}: {exc}") from None
-            if action == "place":
-                states[i] = be.store(be.step(states[i - 1], params))
+        for action, i in plan:
+            if action == 0:  # place(i): x_i = f(x_{i-1}), stored
+                states[i] = be.step(states[i - 1], params)
                 forward_steps += 1
-                state_bytes += be.nbytes(states[i])
+                sizes[i] = be.nbytes(states[i])
+                state_bytes += sizes[i]
                 peak_state_bytes = max(peak_state_bytes, state_bytes)
-            elif action == "remove":
-                state_bytes -= be.nbytes(states.pop(i))
-            else:  # paint: the backward recursion at cell i
-                x = states[i]
-                if i == n_steps:
-                    value += be.inner(adjoint_seed, x)
-                    x_bar = adjoint_seed
-                else:
-                    gx, gp = be.vjp(x, params, x_bar)
-                    vjp_calls += 1
-                    x_bar = gx
-                    if params is not None:
-                        p_bar = be.add(p_bar, gp)
-                if step_cost is not None:
-                    v, cx, cp = be.cost(i, x, params)
-                    value += v
-                    x_bar = be.add(x_bar, cx)
-                    if params is not None:
-                        p_bar = be.add(p_bar, cp)
-        if not game.done:
+                peak_states = max(peak_states, len(states))
+            elif action == 1:  # remove(i): forget x_i
+                del states[i]
+                state_bytes -= sizes.pop(i)
+            elif i == n_steps:  # paint(T): the seed, plus the running cost at T
+                value += be.inner(adjoint_seed, states[i])
+                x_bar, p_bar = be.seed(i, states[i], params, adjoint_seed, costs)
+            else:  # paint(i): one VJP of step i, plus the running cost at i
+                x_bar, p_bar = be.pullback(i, states[i], params, x_bar, p_bar, costs)
+                vjp_calls += 1
+        painted = sum(a == 2 for a, _ in plan)
+        if painted != n_steps + 1:  # only possible for a broken named schedule
             raise IllegalMove(f"the schedule ended before every cell was painted "
-                              f"({len(game.painted)} of {n_steps + 1}); the gradient is incomplete")
+                              f"({painted} of {n_steps + 1}); the gradient is incomplete")
+        for v in costs:  # the running costs, summed in painting order
+            value += v
         seconds = time.perf_counter() - t0
         peak_bytes = None
         if measure_memory:
@@ -351,10 +446,10 @@ def checkpointed_vjp(
         if tracing:
             tracemalloc.stop()
     if params is not None and p_bar is None:  # T = 0 and no running cost
-        p_bar = be.jax.tree_util.tree_map(lambda a: 0 * a, params) if backend == "jax" else 0 * params
+        p_bar = be.zeros_like(params)
     return CheckpointedVJP(
         x0_bar=be.finish(x_bar), params_bar=None if params is None else be.finish(p_bar),
-        value=value, forward_steps=forward_steps, vjp_calls=vjp_calls, peak_states=game.peak,
+        value=value, forward_steps=forward_steps, vjp_calls=vjp_calls, peak_states=peak_states,
         peak_state_bytes=int(peak_state_bytes), peak_bytes=peak_bytes, schedule=name,
         moves=len(moves), n_steps=n_steps, n_checkpoints=n_checkpoints, seconds=seconds,
     )

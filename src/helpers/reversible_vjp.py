@@ -39,7 +39,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from helpers.checkpointing import CheckpointedVJP, _JaxBackend, _TapeBackend
+from helpers.checkpointing import CheckpointedVJP, _backend, _precompile
 from helpers.pebble import IllegalMove, ReversibleGame, bennett_moves
 
 __all__ = ["reversible_vjp", "bennett_vjp", "adjoint_placements"]
@@ -103,19 +103,25 @@ def reversible_vjp(
     p = adjoint_placements(moves, n_steps)
     forward = moves[:p[n_steps] + 1]
     vjp_at = {j: i for i, j in p.items()}
-    if backend == "jax":
-        be = _JaxBackend(step, params, step_cost, jit)
-    elif backend == "tape":
-        be = _TapeBackend(step, params, step_cost)
-    else:
-        raise ValueError(f"backend must be 'jax' or 'tape', got {backend!r}")
+    be = _backend(backend, step, params, step_cost, jit, host_copies=measure_memory)
+    # Referee the forward sweep once, before any step runs. The backward sweep replays it in
+    # reverse, through the same boards, so it is legal and its peak is the same.
+    game = ReversibleGame(n_steps, record=False)
+    for k, move in enumerate(forward):
+        try:
+            game.move(move)
+        except IllegalMove as exc:
+            raise IllegalMove(f"move {k}: {exc}") from None
+    # the forward sweep as (cell, is_placement), and the backward sweep as
+    # (cell, is_recomputation, vjp_here): undoing a removal recomputes, undoing a placement
+    # uncomputes, after the VJP of step i if this placement is p_i
+    fwd_plan = [(i, a == "place") for a, i in forward]
+    bwd_plan = [(i, a == "remove", j in vjp_at) for j, (a, i) in reversed(list(enumerate(forward)))]
 
     tracing = False
     if measure_memory and backend == "jax":
         # compile before tracing, so that the traced peak is the schedule's, not the compiler's
-        be.vjp(x0, params, be.step(x0, params))
-        if step_cost is not None:
-            be.cost(0, x0, params)
+        _precompile(be, x0, params, adjoint_seed, n_steps)
     if measure_memory:
         tracing = not tracemalloc.is_tracing()
         if tracing:
@@ -124,58 +130,42 @@ def reversible_vjp(
         base = tracemalloc.get_traced_memory()[0]
     t0 = time.perf_counter()
 
-    game = ReversibleGame(n_steps, record=False)
-    states: dict[int, Any] = {0: be.store(x0)}
-    state_bytes = peak_state_bytes = be.nbytes(states[0])
+    states: dict[int, Any] = {0: be.start(x0)}
+    sizes: dict[int, int] = {0: be.nbytes(states[0])}
+    state_bytes = peak_state_bytes = sizes[0]
     n_calls = n_uncompute = vjp_calls = 0
-    value = 0.0
-    p_bar = None
-
-    def compute(i: int) -> None:
-        nonlocal n_calls, state_bytes, peak_state_bytes
-        states[i] = be.store(be.step(states[i - 1], params))
-        n_calls += 1
-        state_bytes += be.nbytes(states[i])
-        peak_state_bytes = max(peak_state_bytes, state_bytes)
-
-    def uncompute(i: int) -> None:
-        nonlocal n_uncompute, state_bytes
-        state_bytes -= be.nbytes(states.pop(i))
-        n_uncompute += 1
-
-    def add_cost(t: int, x_bar):
-        nonlocal value, p_bar
-        if step_cost is None:
-            return x_bar
-        v, cx, cp = be.cost(t, states[t], params)
-        value += v
-        if params is not None:
-            p_bar = be.add(p_bar, cp)
-        return be.add(x_bar, cx)
+    value, costs = 0.0, []
 
     try:
-        for k, (a, i) in enumerate(forward):  # forward sweep
-            try:
-                game.move((a, i))
-            except IllegalMove as exc:
-                raise IllegalMove(f"move {k}: {exc}") from None
-            compute(i) if a == "place" else uncompute(i)
+        for i, placing in fwd_plan:  # forward sweep
+            if placing:  # compute x_i from x_{i-1}
+                states[i] = be.step(states[i - 1], params)
+                n_calls += 1
+                sizes[i] = be.nbytes(states[i])
+                state_bytes += sizes[i]
+                peak_state_bytes = max(peak_state_bytes, state_bytes)
+            else:  # uncompute x_i (emulated: forget it)
+                del states[i]
+                state_bytes -= sizes.pop(i)
+                n_uncompute += 1
         value += be.inner(adjoint_seed, states[n_steps])
-        x_bar = add_cost(n_steps, adjoint_seed)
-        for j in range(len(forward) - 1, -1, -1):  # backward sweep
-            a, i = forward[j]
-            if a == "place":
-                if j in vjp_at:  # this placement's input x_{i-1} meets the adjoint of x_i
-                    gx, gp = be.vjp(states[i - 1], params, x_bar)
-                    vjp_calls += 1
-                    if params is not None:
-                        p_bar = be.add(p_bar, gp)
-                    x_bar = add_cost(i - 1, gx)
-                game.remove(i)
-                uncompute(i)
+        x_bar, p_bar = be.seed(n_steps, states[n_steps], params, adjoint_seed, costs)
+        for i, recompute, vjp_here in bwd_plan:  # backward sweep
+            if recompute:
+                states[i] = be.step(states[i - 1], params)
+                n_calls += 1
+                sizes[i] = be.nbytes(states[i])
+                state_bytes += sizes[i]
+                peak_state_bytes = max(peak_state_bytes, state_bytes)
             else:
-                game.place(i)
-                compute(i)
+                if vjp_here:  # this placement's input x_{i-1} meets the adjoint of x_i
+                    x_bar, p_bar = be.pullback(i - 1, states[i - 1], params, x_bar, p_bar, costs)
+                    vjp_calls += 1
+                del states[i]
+                state_bytes -= sizes.pop(i)
+                n_uncompute += 1
+        for v in costs:  # the running costs, summed in the order of the backward sweep
+            value += v
         seconds = time.perf_counter() - t0
         peak_bytes = int(tracemalloc.get_traced_memory()[1] - base) if measure_memory else None
     finally:
