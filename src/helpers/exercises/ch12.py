@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,6 +31,7 @@ def _virial(answer):
                        "<V> = c^T V c with the normalised lowest eigenvector c (c^T S c = 1)")
 
 
+@lru_cache(maxsize=1)
 def helium_dE_dZ_reference() -> float:
     """dE/dZ of the converged RHF energy of a two-electron atom at Z = 2 in the even-tempered
     basis alpha_k = 0.25 * 4**k, k = 0..3 (by the implicit function theorem)."""
