@@ -17,6 +17,7 @@ pytest-xdist the reports reach the controller, which prints the table.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,6 +28,7 @@ _failed: set[str] = set()
 _slow: list[str] = []
 _unanswered: dict[str, int] = defaultdict(int)
 _has_checks: set[str] = set()
+_EXERCISE_CHECK = re.compile(r"check\(\s*[\"']ch\d\d\.")
 _BAD = ("\u274c", "\u26a0")      # the verdict icons of a wrong answer and of an error
 
 
@@ -67,8 +69,11 @@ def pytest_runtest_makereport(item, call):
         _executed[path] = item.parent
     if not item.config.getoption("--expect-unanswered"):
         return
-    if "check(" in getattr(cell, "source", ""):
-        _has_checks.add(path)
+    # Only cells that call an exercise check count; a chapter may demonstrate a failing
+    # gradient check (helpers.check.check_grad on a wrong gradient) on purpose.
+    if not _EXERCISE_CHECK.search(getattr(cell, "source", "")):
+        return
+    _has_checks.add(path)
     text = _stream_text(getattr(item, "test_outputs", None))
     _unanswered[path] += text.count("not answered yet")
     if any(icon in text for icon in _BAD) and report.passed:
