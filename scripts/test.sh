@@ -48,7 +48,7 @@ python -m helpers.edition leaks _build/student-notebooks
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   step "4/6 Book build, and the solution-free site"
   BOOK_EXECUTED=_build/executed bash scripts/build.sh --no-solutions
-  python -m helpers.edition leaks _build/html-student
+  python -m helpers.edition leaks _build/html-student --public-outputs _build/student-src
   step "5/6 Browser test of every page"
   python scripts/check_site.py _build/html --screenshots _build/screenshots
 fi

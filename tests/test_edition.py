@@ -92,3 +92,14 @@ def test_command_line_writes_student_notebooks(tmp_path):
     written = sorted(tmp_path.rglob("*.ipynb"))
     assert len(written) == len(NOTEBOOKS)
     assert edition.main(["leaks", str(tmp_path), "--book-root", str(ROOT)]) == 0
+
+
+def test_public_outputs_are_not_leaks(tmp_path):
+    out = {"cells": [{"cell_type": "code", "metadata": {}, "source": "print(x)", "execution_count": 1,
+                      "outputs": [{"output_type": "stream", "name": "stdout",
+                                   "text": "The secret reasoning says the value is forty two exactly."}]}]}
+    text = edition._output_text(out)
+    assert "forty two" in text
+    secret = edition.find_leaks(SAMPLE, text, n=4)
+    assert secret                                     # without the outputs counted as public ...
+    assert edition.find_leaks(SAMPLE, text, n=4, public=text) == []   # ... and with them

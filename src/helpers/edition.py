@@ -220,8 +220,17 @@ def write_student_site(root: Path, out: Path) -> Path:
     return out
 
 
-def _leaks_in_tree(root: Path, tree: Path) -> list[str]:
-    """Solution text from the book's notebooks found in any notebook or HTML page under ``tree``."""
+def _output_text(nb: dict) -> str:
+    return "\n".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                     for c in nb.get("cells", []) for o in c.get("outputs", []))
+
+
+def _leaks_in_tree(root: Path, tree: Path, public_outputs: Path | None = None) -> list[str]:
+    """Solution text from the book's notebooks found in any notebook or HTML page under ``tree``.
+
+    ``public_outputs`` is a folder of student notebooks with outputs (``site`` writes one):
+    what their public cells print is public too, even where it coincides with a solution (a
+    chapter may print, say, the inverse of a program that an exercise asks for on another)."""
     texts = []
     for p in sorted(tree.rglob("*")):
         if p.suffix == ".ipynb":
@@ -236,6 +245,9 @@ def _leaks_in_tree(root: Path, tree: Path) -> list[str]:
     corpus = "\n".join(texts)
     notebooks = [json.loads(p.read_text(encoding="utf-8")) for p in _book_notebooks(root)]
     book_public = "\n".join(public_text(nb) for nb in notebooks)  # shared idioms are not leaks
+    if public_outputs is not None:
+        book_public += "\n".join(_output_text(json.loads(p.read_text(encoding="utf-8")))
+                                 for p in sorted(public_outputs.rglob("*.ipynb")))
     problems = []
     for nb_path, nb in zip(_book_notebooks(root), notebooks):
         for leak in find_leaks(nb, corpus, public=book_public):
@@ -248,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["student", "site", "leaks"])
     ap.add_argument("out", type=Path)
+    ap.add_argument("--public-outputs", type=Path, default=None,
+                    help="for 'leaks': student notebooks with outputs whose printed text is public")
     ap.add_argument("--book-root", type=Path, default=Path.cwd(),
                     help="the repository root holding book/ and _config.yml (default: .)")
     args = ap.parse_args(argv)
@@ -261,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         write_student_site(root, args.out.resolve())
         print(f"wrote a solution-free copy of the book in {args.out}")
     else:
-        problems = _leaks_in_tree(root, args.out.resolve())
+        problems = _leaks_in_tree(root, args.out.resolve(),
+                                  args.public_outputs.resolve() if args.public_outputs else None)
         for p in problems:
             print(p)
         print(f"{len(problems)} leaks of solution text under {args.out}")
