@@ -54,6 +54,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # noqa: D401 - silence the access log
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser moved on to the next page before a download finished
+
 
 def serve(root: Path) -> tuple[socketserver.TCPServer, str]:
     handler = functools.partial(_QuietHandler, directory=str(root))
