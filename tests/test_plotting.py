@@ -69,5 +69,5 @@ def test_animation_html_is_self_contained():
     assert "<script" in html and "http" not in html.split("<script")[1][:200]
     assert 'alt="a line growing"' in html
     assert "font-awesome" not in html and "https://" not in html and 'class="fa ' not in html
-    assert "▶" in html and "⏸" in html
+    assert "▶" in html and "❚❚" in html and "⇤" in html
     assert not plt.fignum_exists(fig.number)   # the static copy was closed

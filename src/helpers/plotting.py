@@ -86,8 +86,10 @@ def label_axes(ax: Any, xlabel: str, ylabel: str, title: str | None = None) -> A
     return ax
 
 
-_ICONS = {"fa-fast-backward": "⏮", "fa-step-backward": "◀︎|", "fa-play": "▶︎", "reverse": "◀︎",
-          "fa-pause": "⏸", "fa-step-forward": "|▶︎", "fa-fast-forward": "⏭", "fa-minus": "−",
+# Symbols present in common fonts (DejaVu, Liberation, the system UI fonts), unlike the
+# media-control emoji block.
+_ICONS = {"fa-fast-backward": "⇤", "fa-step-backward": "◀︎|", "fa-play": "▶︎", "reverse": "◀︎",
+          "fa-pause": "❚❚", "fa-step-forward": "|▶︎", "fa-fast-forward": "⇥", "fa-minus": "−",
           "fa-plus": "+"}
 
 
