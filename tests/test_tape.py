@@ -337,17 +337,17 @@ def test_non_numeric_input_raises_type_error():
         T.grad(lambda x: x * 2)(np.ones(2))
 
 
-def test_gradient_is_cheap_relative_to_function():
-    """Reverse mode costs a small constant times f, independent of the input size."""
-    import time
+def test_gradient_work_does_not_grow_with_the_number_of_inputs():
+    """Reverse mode records each primitive once and sweeps it once backward, so the work of a
+    gradient is a constant times that of f: the tape of f is as long for 2,000 inputs as for
+    100. (The time ratio itself is measured by benchmarks/bench_gradients.py, not by a timed
+    test, which would be flaky on a shared machine.)"""
     rng = np.random.default_rng(0)
     W = rng.standard_normal((100, 100)) / 10
     f = lambda x: T.sum(T.tanh(W @ T.tanh(W @ x)) ** 2)     # noqa: E731
+    lengths = {n: len(T.record(f, rng.standard_normal((100, n)))[1]) for n in (1, 20, 200)}
+    assert len(set(lengths.values())) == 1 and lengths[1] <= 10, lengths
     x = rng.standard_normal((100, 20))
     g = T.grad(f)
-    g(x)
-    t0 = time.perf_counter(); [f(x) for _ in range(5)]; tf = time.perf_counter() - t0
-    t0 = time.perf_counter(); [g(x) for _ in range(5)]; tg = time.perf_counter() - t0
-    assert tg / tf < 15      # loose: shared CI machines are noisy
     assert np.allclose(g(x)[:, :1], finite_difference_gradient(lambda c: f(np.hstack([c, x[:, 1:]])),
                                                                x[:, :1]), rtol=1e-5, atol=1e-8)
