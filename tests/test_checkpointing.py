@@ -1,19 +1,16 @@
 """Tests of helpers.checkpointing: gradients equal store-all JAX, budgets are respected."""
 
 import functools
-import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
 
-from helpers.checkpointing import checkpointed_vjp, schedule_moves  # noqa: E402
-from helpers.pebble import IllegalMove, treeverse_steps  # noqa: E402
+from helpers.checkpointing import checkpointed_vjp, schedule_moves
+from helpers.pebble import IllegalMove, treeverse_steps
 
-jax.config.update("jax_enable_x64", True)
 
 DT = 0.02
 T = 150

@@ -1,8 +1,5 @@
 """Tests of helpers.coils: Biot-Savart of polygons against closed forms; surfaces; curves."""
 
-import os
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import numpy as np
 import pytest

@@ -1,6 +1,5 @@
 """Tests of helpers.dual (forward mode with dual numbers)."""
 
-import os
 
 import numpy as np
 import pytest
@@ -9,11 +8,9 @@ from hypothesis import given, settings, strategies as st
 from helpers import dual as D
 from helpers.dual import Dual
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
+import jax
 
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax.numpy as jnp
 
 
 def test_taylor_rule_for_products_and_quotients():

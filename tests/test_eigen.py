@@ -1,18 +1,14 @@
 """Tests of helpers.eigen: hand-written eigen adjoints against JAX's own eigh derivative."""
 
-import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 
-jax.config.update("jax_enable_x64", True)
-
-from helpers.check import dot_product_test, taylor_test  # noqa: E402
-from helpers.eigen import (  # noqa: E402
+from helpers.check import dot_product_test, taylor_test
+from helpers.eigen import (
     DegenerateSpectrumError,
     eigh,
     eigh_vjp,

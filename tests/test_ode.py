@@ -1,17 +1,12 @@
 """Tests of helpers.ode: RK4 accuracy, adjoint gradient vs backprop and exact values, memory, errors."""
 
-import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from helpers import ode  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
+from helpers import ode
 
 
 def decay(y, t, k):

@@ -1,8 +1,5 @@
 """Tests of helpers.qubit: closed-form propagators, fidelity, composite pulses, gradients."""
 
-import os
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import numpy as np
 import pytest

@@ -1,18 +1,14 @@
 """Tests of helpers.reversible_vjp: Bennett's reversible schedule gives the store-all gradient."""
 
-import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+from helpers.pebble import IllegalMove, bennett_moves, bennett_peak, bennett_steps
+from helpers.reversible_vjp import adjoint_placements, bennett_vjp, reversible_vjp
 
-from helpers.pebble import IllegalMove, bennett_moves, bennett_peak, bennett_steps  # noqa: E402
-from helpers.reversible_vjp import adjoint_placements, bennett_vjp, reversible_vjp  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
 
 A = jnp.array([[0.9, 0.2], [-0.3, 0.8]])
 X0 = jnp.array([0.3, -0.5])

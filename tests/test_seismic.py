@@ -1,17 +1,12 @@
 """Tests of helpers.seismic: wavelet, stability limit, dispersion, PML, per-step state, gradients."""
 
-import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from helpers import seismic as S  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
+from helpers import seismic as S
 
 
 def small_problem(n=24, nt=80, n_pml=5, **kw):

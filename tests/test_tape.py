@@ -1,7 +1,6 @@
 """Tests of helpers.tape (reverse mode), and property tests of helpers.dual and helpers.tape
 against JAX on random expressions built from every supported primitive."""
 
-import os
 
 import numpy as np
 import pytest
@@ -11,11 +10,9 @@ from helpers import dual as D
 from helpers import tape as T
 from helpers.check import check_grad, dot_product_test, finite_difference_gradient, taylor_test
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
+import jax
 
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax.numpy as jnp
 
 # --------------------------------------------------------------------------- random expressions
 # Every node has shape (3,). Each op is written once against a namespace M (helpers.dual,

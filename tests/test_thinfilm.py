@@ -1,8 +1,5 @@
 """Tests of helpers.thinfilm: the transfer-matrix method against closed forms."""
 
-import os
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import numpy as np
 import pytest

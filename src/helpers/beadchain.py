@@ -38,17 +38,13 @@ centred point sets.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Sequence
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax
+import jax.numpy as jnp
+import numpy as np
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
 
 __all__ = [
     "PARAM_NAMES",

@@ -172,7 +172,6 @@ class _JaxBackend:
     the next step's input (the working state) instead of being copied back."""
 
     def __init__(self, step, params, step_cost, jit: bool, host_copies: bool = False):
-        os.environ.setdefault("JAX_PLATFORMS", "cpu")
         import jax
 
         self.jax = jax

@@ -21,15 +21,11 @@ the textbook stellarator shape. Units: lengths in metres, currents in amperes, f
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
 __all__ = [
     "MU0", "polygon_field", "coils_field", "regular_polygon", "regular_polygon_center_field",

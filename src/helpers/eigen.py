@@ -50,17 +50,14 @@ The same rule, in numpy, is :func:`eigh_vjp`, usable from ``helpers.tape`` or au
 
 from __future__ import annotations
 
-import os
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
-jax.config.update("jax_enable_x64", True)
 
 __all__ = [
     "lowest_eigenpair",

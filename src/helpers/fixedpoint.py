@@ -16,15 +16,11 @@ the number of forward iterations.
 
 from __future__ import annotations
 
-import os
 from functools import partial
 from typing import Callable
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
 __all__ = ["iterate", "fixed_point", "unrolled_fixed_point"]
 

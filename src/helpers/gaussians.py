@@ -36,18 +36,14 @@ differentiates it by the implicit function theorem (:func:`helpers.fixedpoint.fi
 
 from __future__ import annotations
 
-import os
 from typing import Callable, NamedTuple
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy.special import erf
 
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-from jax.scipy.special import erf  # noqa: E402
-
-from helpers.fixedpoint import fixed_point, unrolled_fixed_point  # noqa: E402
+from helpers.fixedpoint import fixed_point, unrolled_fixed_point
 
 __all__ = [
     "boys0",
@@ -246,8 +242,6 @@ def scf_energy_unrolled(alphas, centers, nuclei, charges, n_electrons: int = 2, 
     P0 = scf_map(jnp.zeros_like(ints.H), ints, n_occ)
     P = unrolled_fixed_point(lambda P, th: scf_map(P, th, n_occ), ints, P0, n_iter)
     return hf_energy(P, ints)
-
-
 
 
 def scf_energy_implicit(alphas, centers, nuclei, charges, n_electrons: int = 2, tol: float = 1e-12):

@@ -52,24 +52,19 @@ Functions:
 - :func:`residual_bytes` -- the memory reverse mode keeps between the forward and backward
   pass of a function (the bytes of the residual arrays of ``jax.vjp``).
 
-Importing this module selects JAX's CPU backend (unless ``JAX_PLATFORMS`` is set) and enables
-64-bit floats, which the tolerances of the book assume.
+Importing this module changes no JAX setting: the book's notebooks call ``helpers.jax_cpu()``
+(CPU, 64-bit floats), which the tolerances quoted here assume.
 """
 
 from __future__ import annotations
 
 import math
 import operator
-import os
 from functools import partial
 from typing import Any, Callable
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
+import jax
+import jax.numpy as jnp
 
 __all__ = ["rk4_step", "odeint_rk4", "adjoint_gradient", "odeint_adjoint", "residual_bytes"]
 

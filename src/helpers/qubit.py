@@ -26,16 +26,11 @@ Composite pulses (:func:`bb1`, :func:`corpse`) are given as lists of rotations
 
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 import numpy as np
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
 __all__ = [
     "I2", "SX", "SY", "SZ", "X_GATE",
@@ -44,10 +39,11 @@ __all__ = [
     "rotations_to_controls", "bb1", "corpse", "power_law_exponent",
 ]
 
-I2 = jnp.eye(2, dtype=complex)
-SX = jnp.array([[0, 1], [1, 0]], dtype=complex)
-SY = jnp.array([[0, -1j], [1j, 0]], dtype=complex)
-SZ = jnp.array([[1, 0], [0, -1]], dtype=complex)
+# numpy constants: building JAX arrays here would start a JAX backend at import time.
+I2 = np.eye(2, dtype=complex)
+SX = np.array([[0, 1], [1, 0]], dtype=complex)
+SY = np.array([[0, -1j], [1j, 0]], dtype=complex)
+SZ = np.array([[1, 0], [0, -1]], dtype=complex)
 #: The target of the chapter: the X (NOT, pi) gate, equal to sigma_x up to a global phase.
 X_GATE = SX
 

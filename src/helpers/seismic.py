@@ -41,18 +41,14 @@ any array (:class:`WaveProblem`).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Sequence
 
 import numpy as np
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
 __all__ = [
     "ricker",

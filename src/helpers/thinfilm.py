@@ -22,15 +22,11 @@ dispersion), which is enough to teach inverse design; thicknesses are in nanomet
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
 __all__ = [
     "admittance_coefficients", "reflectance", "transmittance", "quarter_wave_thickness",

@@ -38,16 +38,12 @@ energy and specific heat per site from the complete elliptic integrals (:func:`o
 from __future__ import annotations
 
 import math
-import os
 from functools import partial
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-from scipy import integrate, special  # noqa: E402
+import jax
+import jax.numpy as jnp
+import numpy as np
+from scipy import integrate, special
 
 __all__ = [
     "K_C",

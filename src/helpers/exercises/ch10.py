@@ -17,15 +17,12 @@ Constants: :math:`g = 9.81` m/s², :math:`k = 0.02` 1/m, target at :math:`x_T = 
 
 from __future__ import annotations
 
-import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import numpy as np
+from scipy.integrate import solve_ivp
 
-import numpy as np  # noqa: E402
-from scipy.integrate import solve_ivp  # noqa: E402
-
-from helpers.check import check_value  # noqa: E402
-from helpers.exercises import exercise  # noqa: E402
+from helpers.check import check_value
+from helpers.exercises import exercise
 
 G = 9.81
 K = 0.02
