@@ -5,6 +5,7 @@ and read the scores (full marks and half marks)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,8 +16,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "ch02_derivatives_by_computer.ipynb"
 
-nbgrader = pytest.importorskip("nbgrader", reason="nbgrader is installed by scripts/test.sh "
-                               "(instructor/requirements.txt); the round trip needs it")
+try:
+    import nbgrader  # noqa: F401 - installed by scripts/test.sh from instructor/requirements.txt
+except ImportError:
+    if os.environ.get("CI"):
+        raise  # in CI the round trip must run
+    pytest.skip("nbgrader is not installed (pip install -r instructor/requirements.txt)", allow_module_level=True)
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
