@@ -461,6 +461,61 @@ def _time_reversal(c, d_obs, k, fidx, inner, deep, return_fields: bool):
 
 
 _COMPILED: dict = {}  # compiled gradients, keyed by method and shapes (shared by all problems)
+_SCHEDULE: dict = {}  # per-step functions for schedules, keyed by survey geometry
+
+
+def _schedule_functions(P: "WaveProblem") -> dict:
+    """The per-step functions of a survey geometry, shared by every :class:`WaveProblem` with
+    that grid, PML, time step and acquisition (whatever its wavelet): parameters
+    ``p = {"c", "wav", "d"}``, of which only ``c`` is differentiated."""
+    key = (P.nz, P.nx, float(P.dx), float(P.dt), P.nt, P.n_pml, float(P.sigma_max), tuple(P.sources),
+           tuple(P.receivers))
+    if key in _SCHEDULE:
+        return _SCHEDULE[key]
+    with jax.ensure_compile_time_eval():
+        sx, sz, src = jnp.asarray(P.sigma_x), jnp.asarray(P.sigma_z), jnp.asarray(P._src)
+        rz, rx = jnp.asarray(P._rec[0]), jnp.asarray(P._rec[1])
+    dt, dx, nt, shape = float(P.dt), float(P.dx), P.nt, P.shape
+    m = int(np.prod(shape))
+
+    def unpack(x):
+        return (*(x[i * m:(i + 1) * m].reshape(shape) for i in range(4)), x[-1])
+
+    def pack(u_prev, u, px, pz, n):
+        return jnp.concatenate([u_prev.ravel(), u.ravel(), px.ravel(), pz.ravel(), jnp.reshape(n, (1,))])
+
+    def plain(x, p):
+        u_prev, u, px, pz, n = unpack(x)
+        idx = jnp.clip(jnp.round(n).astype(jnp.int32), 0, nt)
+        f = src * jax.lax.stop_gradient(p["wav"])[idx]
+        u, u_next, px, pz = pml_step(u_prev, u, px, pz, p["c"], f, sx, sz, dt, dx)
+        return pack(u, u_next, px, pz, n + 1.0)
+
+    @jax.custom_vjp
+    def hand(x, p):
+        return plain(x, p)
+
+    def hand_fwd(x, p):
+        y = plain(x, p)
+        return y, (x, y, p)
+
+    def hand_bwd(res, y_bar):
+        x, y, p = res
+        u, u_next = unpack(x)[1], unpack(y)[1]
+        b_out, b_next, b_px, b_pz, _ = unpack(y_bar)
+        b_prev, b_u, b_px, b_pz, b_c = pml_step_vjp(u, u_next, p["c"], sx, sz, dt, dx, b_out, b_next, b_px, b_pz)
+        p_bar = {name: jnp.zeros_like(v) for name, v in p.items()}
+        p_bar["c"] = b_c
+        return pack(b_prev, b_u, b_px, b_pz, 0.0 * y_bar[-1]), p_bar
+
+    hand.defvjp(hand_fwd, hand_bwd)
+
+    def cost(n, x, p):
+        u = x[m:2 * m].reshape(shape)
+        return 0.5 * jnp.sum((u[:, rz, rx] - jax.lax.stop_gradient(p["d"])[:, n]) ** 2)
+
+    _SCHEDULE[key] = {"plain": plain, "hand": hand, "cost": cost}
+    return _SCHEDULE[key]
 
 
 # --------------------------------------------------------------------------- a full problem
@@ -683,39 +738,17 @@ class WaveProblem:
         r"""One time step of all shots on the flat state, :math:`x_n \mapsto x_{n+1}`
         (JAX-traceable; the wavelet value at step :math:`n` is looked up from the index stored
         in ``x``). Its VJP is whatever JAX derives."""
-        u_prev, u, px, pz, n = self.unpack(x)
-        u, u_next, px, pz = _fields_step(u_prev, u, px, pz, c, self._index(n), self.constants())
-        return self.pack(u, u_next, px, pz, n + 1.0)
+        return _schedule_functions(self)["plain"](x, {"c": c, "wav": self.constants()["wav"]})
 
     @property
     def step_adjoint_state(self) -> Callable:
         r""":meth:`step` with a ``jax.custom_vjp`` whose backward rule is the hand-derived
         :func:`pml_step_vjp`: the adjoint-state method, one step at a time, for schedules that
         call ``jax.vjp`` per step (:func:`helpers.checkpointing.checkpointed_vjp`)."""
-        if "step_adjoint_state" in self._compiled:
-            return self._compiled["step_adjoint_state"]
-        k = self.constants()
-
-        @jax.custom_vjp
-        def step(x, c):
-            return self.step(x, c)
-
-        def fwd(x, c):
-            y = self.step(x, c)
-            return y, (x, y, c)
-
-        def bwd(res, y_bar):
-            x, y, c = res
-            _, u, _, _, _ = self.unpack(x)
-            _, u_next, _, _, _ = self.unpack(y)
-            b_out, b_next, b_px, b_pz, _ = self.unpack(y_bar)
-            b_prev, b_u, b_px, b_pz, b_c = pml_step_vjp(u, u_next, c, k["sx"], k["sz"], k["dt"], k["dx"],
-                                                        b_out, b_next, b_px, b_pz)
-            return self.pack(b_prev, b_u, b_px, b_pz, 0.0 * y_bar[-1]), b_c
-
-        step.defvjp(fwd, bwd)
-        self._compiled["step_adjoint_state"] = step
-        return step
+        if "step_adjoint_state" not in self._compiled:
+            hand, wav = _schedule_functions(self)["hand"], self.constants()["wav"]
+            self._compiled["step_adjoint_state"] = lambda x, c: hand(x, {"c": c, "wav": wav})
+        return self._compiled["step_adjoint_state"]
 
     def reverse_step(self, x_next, c):
         r"""Invert :meth:`step` algebraically, :math:`x_{n+1} \mapsto x_n` (see
@@ -745,25 +778,79 @@ class WaveProblem:
 
         return cost
 
+    def schedule_functions(self, adjoint: str = "hand") -> tuple[Callable, Callable]:
+        r"""``(step, cost)`` for :func:`helpers.checkpointing.checkpointed_vjp` with
+        parameters ``p = {"c": velocity, "wav": wavelet, "d": data}`` (:meth:`schedule_params`):
+        ``step(x, p)`` (its VJP hand-derived, ``adjoint="hand"``, or JAX's, ``"autodiff"``)
+        and the running cost ``cost(n, x, p)`` =
+        :math:`\tfrac12\lVert u^n[\text{rec}] - d^{\rm obs}_n\rVert^2`. The wavelet and the
+        data enter as constants (zero cotangents), so the same two functions, compiled once,
+        serve every band and every data set of one survey geometry."""
+        if adjoint not in ("hand", "autodiff"):
+            raise ValueError(f"adjoint must be 'hand' or 'autodiff', got {adjoint!r}")
+        f = _schedule_functions(self)
+        return f["hand" if adjoint == "hand" else "plain"], f["cost"]
+
+    def schedule_params(self, c, d_obs) -> dict:
+        """The parameters of :meth:`schedule_functions`: the velocity, this problem's wavelet and
+        the observed data padded with :math:`d_0 = 0` (shots, nt + 1, receivers)."""
+        self._check_model(c)
+        self._check_data(d_obs)
+        D = jnp.concatenate([jnp.zeros((self.n_shots, 1, len(self.receivers))), jnp.asarray(d_obs)], axis=1)
+        return {"c": jnp.asarray(c), "wav": self.constants()["wav"], "d": D}
+
+    def step_timings(self, c, d_obs, adjoint: str = "hand", repeat: int = 3) -> tuple[float, float]:
+        r"""Seconds per step of the two operations a checkpointed gradient is made of, each
+        measured in a compiled loop over all ``nt`` steps (best of ``repeat`` runs, compilation
+        excluded): :math:`t_{\rm fwd}`, one call of the step, and :math:`t_{\rm vjp}`, one
+        paint (the step's VJP, which re-runs the step to linearise it, plus the running cost
+        and its gradient). A schedule with :math:`F` forward steps then costs about
+        :math:`F\,t_{\rm fwd} + T\,t_{\rm vjp}`."""
+        step, cost = self.schedule_functions(adjoint)
+        p = self.schedule_params(c, d_obs)
+        x0 = jnp.asarray(self.initial_state())
+        nt = self.nt
+
+        @jax.jit
+        def forward(x, p):
+            return jax.lax.fori_loop(0, nt, lambda i, x: step(x, p), x)
+
+        @jax.jit
+        def paints(x, p):
+            def body(i, carry):  # the state moves (by a negligible amount) so that nothing is hoisted
+                x, x_bar, c_bar = carry
+                _, pullback = jax.vjp(step, x, p)
+                gx, gp = pullback(x_bar)
+                _, (cx, cp) = jax.value_and_grad(cost, argnums=(1, 2))(i, x, p)
+                return x + 1e-30 * gx, gx + cx, c_bar + gp["c"] + cp["c"]
+            return jax.lax.fori_loop(0, nt, body, (x, x, jnp.zeros_like(p["c"])))
+
+        out = []
+        for fn in (forward, paints):
+            jax.block_until_ready(fn(x0, p))
+            best = np.inf
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                jax.block_until_ready(fn(x0, p))
+                best = min(best, time.perf_counter() - t0)
+            out.append(best / nt)
+        return out[0], out[1]
+
     def gradient_checkpointed(self, c, d_obs, n_checkpoints: int, schedule: str = "treeverse",
                               adjoint: str = "hand", **kwargs):
         r"""The misfit and its gradient by :func:`helpers.checkpointing.checkpointed_vjp`: at
         most ``n_checkpoints`` states stored, the per-step VJP either the hand-derived
         adjoint-state rule (``adjoint="hand"``) or JAX's (``"autodiff"``). Returns the engine's
-        result (``value``, ``params_bar`` = the gradient, step counts, peak states, ...)."""
+        result (``value``, ``params_bar`` = the gradient with respect to ``c``, step counts,
+        peak states, ...); other keyword arguments go to the engine."""
+        import dataclasses
+
         from helpers.checkpointing import checkpointed_vjp
 
-        if adjoint not in ("hand", "autodiff"):
-            raise ValueError(f"gradient_checkpointed: adjoint must be 'hand' or 'autodiff', got {adjoint!r}")
-        self._check_model(c)
-        step = self.step_adjoint_state if adjoint == "hand" else self.step
-        key = ("cost", id(d_obs))
-        if self._compiled.get("cost_key") != key:  # one cost function per data set: compiled once
-            self._compiled["cost_key"] = key
-            self._compiled["cost"] = self.running_cost(d_obs)
-        return checkpointed_vjp(step, self.initial_state(), self.nt, np.zeros(self.state_size),
-                                n_checkpoints, schedule=schedule, params=jnp.asarray(c),
-                                step_cost=self._compiled["cost"], **kwargs)
+        step, cost = self.schedule_functions(adjoint)
+        r = checkpointed_vjp(step, self.initial_state(), self.nt, np.zeros(self.state_size), n_checkpoints,
+                             schedule=schedule, params=self.schedule_params(c, d_obs), step_cost=cost, **kwargs)
+        return dataclasses.replace(r, params_bar=r.params_bar["c"])
 
     # ---- time reversal with saved boundary values
     def boundary_frame(self) -> np.ndarray:
