@@ -329,3 +329,28 @@ def test_errors_are_clear():
         P.misfit(np.full((P.nz, P.nx), 2000.0), np.zeros((1, 3, 3)))
     with pytest.raises(ValueError, match="method"):
         P.misfit(np.full((P.nz, P.nx), 2000.0), np.zeros((1, P.nt, len(P.receivers))), method="fd")
+
+
+def test_schedule_functions_are_shared_across_wavelets():
+    P = small_problem(nt=40, n_shots=2)
+    Q = P.with_wavelet(S.lowpass(P.wavelet, P.dt, 15.0))
+    assert P.schedule_functions() == Q.schedule_functions()          # one compile serves every band
+    assert P.schedule_functions("autodiff")[0] is not P.schedule_functions("hand")[0]
+    c_true, c0 = models(Q)
+    d_obs = np.asarray(Q.traces(c_true))
+    p = Q.schedule_params(c_true, d_obs)
+    assert p["d"].shape == (2, Q.nt + 1, len(Q.receivers)) and not np.asarray(p["d"][:, 0]).any()
+    step, cost = Q.schedule_functions()
+    x = jnp.asarray(Q.initial_state())
+    for n in range(Q.nt):  # the shared step with this problem's wavelet reproduces the traces
+        x = step(x, p)
+    np.testing.assert_allclose(np.asarray(Q.record(x)), d_obs[:, -1], atol=1e-12 * np.abs(d_obs).max())
+    with pytest.raises(ValueError, match="adjoint"):
+        Q.schedule_functions("tape")
+
+
+def test_step_timings_are_positive_and_the_vjp_costs_more():
+    P = small_problem(nt=30)
+    c_true, c0 = models(P)
+    t_fwd, t_vjp = P.step_timings(c0, np.asarray(P.traces(c_true)), repeat=2)
+    assert 0 < t_fwd < t_vjp

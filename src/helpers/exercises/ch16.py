@@ -33,6 +33,12 @@ def _describe_case(case) -> str:
     return f"random {shape} fields with a cell-by-cell velocity, dt = {case[4]:g} s and dx = {case[5]:g} m"
 
 
+def _check_grid_step(answer, label: str, cases, name: str):
+    """A learner's one-step update of grid fields, against the reference outputs at ``cases``."""
+    return check_function(answer, reference(label), cases, unpack=True, rtol=1e-10, atol=1e-12, name=name,
+                          describe=_describe_case)
+
+
 @exercise("ch16.cfl", hints=(
     "Find the grid mode that the Laplacian amplifies most, then ask when leapfrog's amplification "
     "factor stays on the unit circle for that mode.",
@@ -61,8 +67,7 @@ def _budget(answer):
     "(periodic) differs in the outermost cells; seismic.laplacian does it right.",
 ))
 def _reverse(answer):
-    return check_function(answer, reference("ch16.reverse-step"), REVERSE_CASES, unpack=True, rtol=1e-10,
-                          atol=1e-12, name="Your reverse step", describe=_describe_case)
+    return _check_grid_step(answer, "ch16.reverse-step", REVERSE_CASES, "Your reverse step")
 
 
 @exercise("ch16.adjoint-step", hints=(
@@ -72,8 +77,7 @@ def _reverse(answer):
     "'multiply by c^2 after the Laplacian' is 'multiply by c^2 before it'.",
 ))
 def _adjoint(answer):
-    return check_function(answer, reference("ch16.adjoint-step"), ADJOINT_CASES, unpack=True, rtol=1e-10,
-                          atol=1e-12, name="Your adjoint step", describe=_describe_case)
+    return _check_grid_step(answer, "ch16.adjoint-step", ADJOINT_CASES, "Your adjoint step")
 
 
 @exercise("ch16.cycle-skip", hints=(
