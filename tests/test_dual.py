@@ -305,3 +305,11 @@ def test_random_nestings_match_jax(kind_and_body, x0, top):
     ours, ref = np.asarray(ours, dtype=float), np.asarray(ref, dtype=float)
     assert ours.shape == ref.shape
     assert np.all(np.abs(ours - ref) <= 1e-12 * np.maximum(1.0, np.abs(ref))), (body, ours, ref)
+
+
+def test_without_fresh_tags_the_nesting_is_confused(monkeypatch):
+    """The tags are what makes nesting right: with one tag for every call, the engine reproduces
+    the untagged engine's wrong answers (the demonstration in chapter 3)."""
+    monkeypatch.setattr(D, "new_tag", lambda: 1)
+    assert D.derivative(lambda x: x * D.derivative(lambda y: x + y, 1.0), 1.0) == 2.0
+    assert D.derivative(lambda x: D.derivative(lambda y: x * y, 2.0), 3.0) == 0.0

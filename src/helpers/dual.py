@@ -146,23 +146,13 @@ class Dual:
         return bool(primal(self))
 
     def __repr__(self) -> str:
+        show = lambda z: repr(float(z)) if np.ndim(z) == 0 and not isinstance(z, Dual) else repr(z)  # noqa: E731
         tag = f", tag={self.tag}" if self.tag else ""
-        return f"Dual({self.value!r}, {self.partials!r}{tag})"
+        return f"Dual({show(self.value)}, {show(self.partials)}{tag})"
 
-    # -- arithmetic: the rules are in the table of binary primitives below
-    __add__ = lambda a, b: add(a, b)                      # noqa: E731
-    __radd__ = lambda a, b: add(b, a)                     # noqa: E731
-    __sub__ = lambda a, b: subtract(a, b)                 # noqa: E731
-    __rsub__ = lambda a, b: subtract(b, a)                # noqa: E731
-    __mul__ = lambda a, b: multiply(a, b)                 # noqa: E731
-    __rmul__ = lambda a, b: multiply(b, a)                # noqa: E731
-    __truediv__ = lambda a, b: divide(a, b)               # noqa: E731
-    __rtruediv__ = lambda a, b: divide(b, a)              # noqa: E731
-    __pow__ = lambda a, b: power(a, b)                    # noqa: E731
-    __rpow__ = lambda a, b: power(b, a)                   # noqa: E731
-    __matmul__ = lambda a, b: matmul(a, b)                # noqa: E731
-    __rmatmul__ = lambda a, b: matmul(b, a)               # noqa: E731
-    __abs__ = lambda a: abs(a)                            # noqa: E731
+    # -- arithmetic: a + b is add(a, b) (the rules are in the table of binary primitives below)
+    def __abs__(a):
+        return abs(a)
 
     def __neg__(a):
         return _new(-a.value, -a.partials, a.tag)
@@ -462,7 +452,12 @@ def dot(a: Any, b: Any) -> Any:
     return matmul(a, b)
 
 
-# --------------------------------------------------------------------------- numpy dispatch tables
+# --------------------------------------------------------------------------- operators and numpy dispatch
+for _op, _fn in (("add", add), ("sub", subtract), ("mul", multiply), ("truediv", divide),
+                 ("pow", power), ("matmul", matmul)):
+    setattr(Dual, f"__{_op}__", lambda a, b, f=_fn: f(a, b))         # a + b
+    setattr(Dual, f"__r{_op}__", lambda a, b, f=_fn: f(b, a))        # b + a with b not a Dual
+
 _UFUNCS = {"add": add, "subtract": subtract, "multiply": multiply, "divide": divide,
            "true_divide": divide, "power": power, "negative": lambda a: -a, "positive": lambda a: a,
            "matmul": matmul, "sin": sin, "cos": cos, "tan": tan, "exp": exp, "log": log, "sqrt": sqrt,
