@@ -52,8 +52,8 @@ def test_ch01_higher_target_accepts_an_optimized_shot():
 
 def test_ch02_answers():
     eps = np.finfo(float).eps
-    assert check("ch02.optimal-step", 2 * np.sqrt(eps))
-    assert not check("ch02.optimal-step", np.sqrt(eps))
+    assert check("ch02.optimal-step", 2 * np.sqrt(eps / 6))        # x^3 at x = 1: |f| = 1, |f''| = 6
+    assert not check("ch02.optimal-step", 2 * np.sqrt(eps))        # as if |f''| = |f|
     assert check("ch02.complex-step", lambda f, x: np.imag(f(x + 1e-200j)) / 1e-200)
     v = check("ch02.complex-step", lambda f, x: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6)
     assert v.status == "wrong"
