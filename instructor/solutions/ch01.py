@@ -24,7 +24,7 @@ _good = adjoints()
 
 SOLUTIONS = {
     "ch01.adjoints": _good,
-    "ch01.best-step": 2 / 11,
+    "ch01.stable-step": 2 / 11,
     "ch01.fd-count": lambda n: 2 * n,
     "ch01.higher-target": higher_target_shot(),
 }
@@ -36,7 +36,7 @@ WRONG = {
         _good[[1, 0, 2]],                           # theta1_bar and x1_bar swapped
         adjoints(0.7, 1.3, 0.8),                    # the chapter's worked point, not the exercise's
     ],
-    "ch01.best-step": [2 / 10, 1 / 10, 2.0, 1 / 11, 2 / 9],  # stability limit, 1/a_max, 2/a_min, ...
+    "ch01.stable-step": [2 / 10, 1 / 10, 2.0, 1 / 11, 2 / 9],  # stability limit, 1/a_max, 2/a_min, ...
     "ch01.fd-count": [lambda n: n + 1, lambda n: n, lambda n: 2 * n + 1, lambda n: 4 * n],
     "ch01.higher-target": [
         np.array([8.0, 8.0]),                       # the chapter's first shot
@@ -48,6 +48,6 @@ WRONG = {
 
 REFERENCES = {
     "ch01.adjoints": adjoints,
-    "ch01.best-step": lambda: 2 / 11,
+    "ch01.stable-step": lambda: 2 / 11,
     "ch01.fd-count": lambda: [2 * n for n in FD_COUNT_POINTS],
 }

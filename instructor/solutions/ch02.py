@@ -41,8 +41,8 @@ def _exact_derivative(f, x):
 
 
 def optimal_step():
-    """Forward difference of x^3 at x = 1: |f| = 1, |f''| = 6."""
-    return 2 * np.sqrt(EPS * 1.0 / 6.0)
+    """Forward difference of sin at x = 1: |f''| = |f| = sin 1."""
+    return 2 * np.sqrt(EPS * abs(np.sin(1.0)) / abs(-np.sin(1.0)))
 
 
 def truncated_series_ratio(N=8):
@@ -69,8 +69,8 @@ SOLUTIONS = {
 }
 
 WRONG = {
-    "ch02.optimal-step": [2 * np.sqrt(EPS), np.sqrt(EPS / 6), 2 * np.sqrt(EPS / 3), (3 * EPS / 6) ** (1 / 3),
-                          2 * np.sqrt(6 * EPS)],
+    "ch02.optimal-step": [np.sqrt(EPS), EPS ** (1 / 3), 2 * EPS, 2 * np.sqrt(EPS) * np.sin(1.0),
+                          2 * np.sqrt(EPS * np.sin(1.0) / np.cos(1.0))],      # ..., |f'| for |f''|
     "ch02.complex-step": [
         lambda f, x: np.real(f(x + 1e-200j)) / 1e-200,              # real instead of imaginary part
         lambda f, x: np.imag(f(x + 1e-8j)) / 1e-8 * (1 + 1e-6),      # a stray factor

@@ -54,12 +54,16 @@ def _mixed_formula(x=0.3, y=0.5):
 
 # --------------------------------------------------------------------------- tagged product
 def tagged_mul(x, y):
-    t = max(tag_of(x), tag_of(y))
-    if t == 0:
+    """The product at the highest tag; a factor of another tag is a constant there."""
+    level = max(tag_of(x), tag_of(y))
+    if level == 0:
         return x * y
-    xa, xb = (x.a, x.b) if tag_of(x) == t else (x, 0.0)
-    ya, yb = (y.a, y.b) if tag_of(y) == t else (y, 0.0)
-    return Eps(t, tagged_mul(xa, ya), tagged_add(tagged_mul(xa, yb), tagged_mul(xb, ya)))
+
+    def parts(z):
+        return (z.a, z.b) if tag_of(z) == level else (z, 0.0)
+
+    (xa, xb), (ya, yb) = parts(x), parts(y)
+    return Eps(level, tagged_mul(xa, ya), tagged_add(tagged_mul(xa, yb), tagged_mul(xb, ya)))
 
 
 def _variant(split_at=max, constant_part=0.0, keep_square=False, same_epsilon=False):

@@ -13,7 +13,7 @@ from helpers.check import Verdict, as_numbers, check_function, check_value, desc
 from helpers.exercises import exercise, reference
 
 #: Where the evaluation-count formula is tested.
-FD_COUNT_POINTS = [1, 2, 7, 10, 1000, 10**6]
+FD_COUNT_POINTS = [1, 2, 3, 50021, 999983, 7654321]
 #: The target of the Angry Birds exercise (m) and how close a shot must land (m).
 HIGHER_TARGET, TOLERANCE = np.array([15.0, 8.0]), 1e-2
 
@@ -28,14 +28,14 @@ def _adjoints(answer):
                        name="Your adjoints (x1_bar, theta1_bar, theta2_bar)")
 
 
-@exercise("ch01.best-step", hints=(
+@exercise("ch01.stable-step", hints=(     # the fastest of the stable learning rates
     "Write the factor of the slowest component, max over a in [1, 10] of |1 - eta a|, as a "
     "function of eta: which curvatures can be the slowest?",
     "Only the two ends, a = 1 and a = 10, matter. One factor falls with eta and the other rises; "
     "the maximum is smallest where they are equal.",
 ))
-def _best_step(answer):
-    return check_value(answer, reference("ch01.best-step"), rtol=1e-6, name="Your learning rate")
+def _stable_step(answer):
+    return check_value(answer, reference("ch01.stable-step"), rtol=1e-6, name="Your learning rate")
 
 
 @exercise("ch01.fd-count", hints=(

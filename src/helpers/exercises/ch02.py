@@ -34,7 +34,7 @@ SWELL_POINTS = [0, 1, 2, 3, 7, 12, 20]
 @exercise("ch02.optimal-step", hints=(
     "Write the total error of the forward difference as truncation plus round-off, and find "
     "the step where it is smallest (where its derivative with respect to h vanishes).",
-    "Set dE/dh = 0 for E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h; then put in f(1) and f''(1) for f = x³.",
+    "Set dE/dh = 0 for E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h; then put in f(1) and f''(1) for f = sin.",
 ))
 def _optimal_step(answer):
     return check_value(answer, reference("ch02.optimal-step"), rtol=1e-3, name="Your optimal step")
