@@ -354,3 +354,17 @@ def test_step_timings_are_positive_and_the_vjp_costs_more():
     c_true, c0 = models(P)
     t_fwd, t_vjp = P.step_timings(c0, np.asarray(P.traces(c_true)), repeat=2)
     assert 0 < t_fwd < t_vjp
+
+
+def test_gradient_peak_memory_arguments_and_child():
+    P = small_problem(nt=30)
+    c_true, c0 = models(P)
+    d_obs = np.asarray(P.traces(c_true))
+    with pytest.raises(ValueError, match="method"):
+        S.gradient_peak_memory(P, c0, d_obs, "bennett")
+    with pytest.raises(ValueError, match="shape"):
+        S.gradient_peak_memory(P, c0[:3], d_obs)
+    import dataclasses
+    spec = {f.name: getattr(P, f.name) for f in dataclasses.fields(P) if f.init}
+    for method in ("treeverse", "store-all", "adjoint-state"):   # what the fresh process runs
+        S._gradient_in_child(spec, c0, d_obs, method, 5)

@@ -80,6 +80,7 @@ __all__ = [
     "add_noise",
     "InversionResult",
     "invert",
+    "gradient_peak_memory",
     "measure_speed",
     "measure_phase_speed",
 ]
@@ -936,6 +937,37 @@ def add_noise(d, snr_db: float, rng: np.random.Generator, band: Callable | None 
         noise = np.asarray(band(noise))
     noise *= np.sqrt(np.sum(d**2) / np.sum(noise**2) / 10 ** (snr_db / 10))
     return d + noise, noise
+
+
+# --------------------------------------------------------------------------- memory, measured
+def _gradient_in_child(spec: dict, c, d_obs, method: str, n_checkpoints: int) -> None:
+    problem = WaveProblem(**spec)
+    if method == "treeverse":
+        r = problem.gradient_checkpointed(c, d_obs, n_checkpoints, measure_memory=False)
+        jax.block_until_ready(r.params_bar)
+    else:
+        jax.block_until_ready(problem.value_and_grad(c, d_obs, "autodiff" if method == "store-all" else method))
+
+
+def gradient_peak_memory(problem: "WaveProblem", c, d_obs, method: str = "treeverse", n_checkpoints: int = 25):
+    """The peak memory of one misfit gradient as the process sees it, measured in a fresh
+    Python process (:func:`helpers.memory.peak_memory`: one call to compile, then one measured
+    call), so that memory the notebook's process already holds cannot hide the gradient's.
+    ``method``: ``"treeverse"`` (:meth:`WaveProblem.gradient_checkpointed` with
+    ``n_checkpoints`` states), ``"store-all"`` (``jax.grad`` through the loop) or
+    ``"adjoint-state"``. Returns the :class:`helpers.memory.MemoryReport`."""
+    import dataclasses
+
+    from helpers.memory import peak_memory
+
+    if method not in ("treeverse", "store-all", "adjoint-state"):
+        raise ValueError(f"gradient_peak_memory: method must be 'treeverse', 'store-all' or 'adjoint-state', "
+                         f"got {method!r}")
+    problem._check_model(c)
+    problem._check_data(d_obs)
+    spec = {f.name: getattr(problem, f.name) for f in dataclasses.fields(problem) if f.init}
+    return peak_memory(_gradient_in_child, spec, np.asarray(c, dtype=float), np.asarray(d_obs, dtype=float),
+                       method, int(n_checkpoints))
 
 
 # --------------------------------------------------------------------------- inversion
