@@ -71,6 +71,8 @@ def serve(root: Path) -> tuple[socketserver.TCPServer, str]:
 
 # ------------------------------------------------------------------ static checks (links)
 _ids_cache: dict[Path, set[str]] = {}
+#: Hosts reserved for examples and tests (RFC 2606/6761): a link there is a placeholder.
+_PLACEHOLDER_HOST = re.compile(r"(^|\.)(example(\.(com|org|net|edu))?|invalid|test|localhost)$")
 
 
 def _ids(path: Path) -> set[str]:
@@ -87,7 +89,10 @@ def check_links(root: Path, page: Path, soup: BeautifulSoup) -> list[str]:
         href = a["href"].strip()
         parsed = urlparse(href)
         if parsed.scheme or href.startswith("//") or href.startswith(("mailto:", "javascript:")):
-            continue  # external links (launch buttons, repository) are not followed
+            host = (parsed.hostname or "").lower()
+            if _PLACEHOLDER_HOST.search(host) or (parsed.scheme in ("http", "https") and not host):
+                problems.append(f"dead link {href[:100]!r} (a placeholder host, not a real site)")
+            continue  # other external links (launch buttons, repository) are not followed
         target = page if not parsed.path else (page.parent / unquote(parsed.path)).resolve()
         if target.is_dir():
             target = target / "index.html"
@@ -125,20 +130,24 @@ def launch_targets(book_root: Path) -> dict[str, str]:
 
 
 def check_launch_buttons(soup: BeautifulSoup, notebook: str, target: dict[str, str]) -> list[str]:
-    """Binder, Colab and JupyterHub buttons of a chapter page must open this notebook."""
+    """Binder, Colab and (when a hub is configured) JupyterHub buttons of a chapter page must
+    open this notebook; with no hub configured there must be no JupyterHub entry at all."""
     slug = target["url"].split("github.com/")[-1]
     want = {
         "Binder": f"https://mybinder.org/v2/gh/{slug}/{target['branch']}?urlpath=lab/tree/{notebook}",
-        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{target['branch']}/{notebook}",
-        "JupyterHub": f"{target['hub']}/hub/user-redirect/git-pull?repo=",
+        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{target.get('colab_branch') or target['branch']}/{notebook}",
     }
+    if target.get("hub"):
+        want["JupyterHub"] = f"{target['hub']}/hub/user-redirect/git-pull?repo="
     hrefs = [a["href"] for a in soup.find_all("a", href=True)]
     problems = []
     for name, prefix in want.items():
         if not any(h.startswith(prefix) for h in hrefs):
             problems.append(f"no {name} launch button for {notebook} (expected a link starting {prefix[:90]}...)")
-    hub = [h for h in hrefs if h.startswith(want["JupyterHub"])]
-    if hub and not hub[0].split("&")[1:] or hub and notebook not in hub[0]:
+    hub = [h for h in hrefs if "/hub/user-redirect/git-pull" in h]
+    if hub and not target.get("hub"):
+        problems.append(f"a JupyterHub launch entry although no hub is configured: {hub[0][:100]}")
+    elif hub and (not hub[0].split("&")[1:] or notebook not in hub[0]):
         problems.append(f"the JupyterHub button does not open {notebook}: {hub[0][:120]}")
     return problems
 
@@ -203,16 +212,106 @@ async () => {
     }
   }
   const rawDollar = /(^|[^\\\\$])\\$\\$[^$]+\\$\\$/.test(document.querySelector('main, article, body').innerText);
+  // Raw TeX a reader would see: a TeX command, $$ or ^\\top in the text of the page, outside
+  // typeset math, code, outputs and scripts.
+  const rawTex = [];
+  const skip = 'mjx-container, script, style, pre, code, textarea, .highlight, .cell_output, .output, .math, .MathJax, mjx-assistive-mml, .katex';
+  const walker = document.createTreeWalker(document.querySelector('main, article, body'), NodeFilter.SHOW_TEXT);
+  const texPattern = /\\\\(frac|dfrac|tfrac|begin|end|left|right|mathrm|mathbf|mathcal|boldsymbol|bm|partial|nabla|sum|prod|int|sqrt|cdot|times|top|alpha|beta|gamma|delta|epsilon|varepsilon|theta|lambda|sigma|omega|psi|phi|hat|bar|tilde|dot|vec|langle|rangle|infty|approx|leq|geq|quad|text|operatorname)(?![A-Za-z])|\\$\\$|\\^\\\\top/;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip)) continue;
+    const m = n.textContent.match(texPattern);
+    if (m) rawTex.push(n.textContent.trim().slice(Math.max(0, m.index - 40), m.index + 60));
+    if (rawTex.length >= 3) break;
+  }
   const images = Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0 && i.getAttribute('src'))
                       .map(i => i.getAttribute('src').slice(0, 80));
-  return {count: nodes.length, untypeset, errors, rawDollar, images,
+  return {count: nodes.length, untypeset, errors, rawDollar, rawTex, images,
           mathjax: !!(window.MathJax && MathJax.startup)};
 }
 """
 
 
+_NAV_STATE_JS = """
+(sel) => {
+  const visible = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+      && r.bottom > 0 && r.right > 0 && r.left < innerWidth && r.top < innerHeight; };
+  return Array.from(document.querySelectorAll(sel)).filter(visible).length;
+}
+"""
+#: What each navigation control must reveal: the chapter list (primary sidebar, also shown in a
+#: dialog on narrow screens) and the page's contents (secondary sidebar).
+NAV_CONTROLS = {
+    "chapters (☰)": (".primary-toggle",
+                          ".bd-sidebar-primary a.reference.internal, #pst-primary-sidebar-modal a.reference.internal"),
+    "page contents": (".secondary-toggle",
+                      ".bd-sidebar-secondary a.nav-link, #pst-secondary-sidebar-modal a.nav-link"),
+}
+NAV_WIDTHS = (400, 800, 1280)
+_SEARCH_CONTROLS = ".search-button, .search-button-field, form.bd-search"
+
+
+def check_navigation(browser, base: str, rel: str, widths=NAV_WIDTHS) -> list[str]:
+    """Tap the chapters button (☰) and the page-contents button at each width, as a reader on a
+    phone, a tablet and a laptop would, and check that what they open shows a link that can be
+    clicked (visible, on screen and not covered). Where a panel is already shown (a wide
+    screen), the button must hide it and a second tap bring it back; where a button is not
+    shown at all, its panel must be. Also: at most one search box is shown."""
+    problems = []
+    url = urljoin(base, rel)
+    for width in widths:
+        ctx = browser.new_context(viewport={"width": width, "height": 800}, has_touch=width < 1000)
+        ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:", "about:"))
+                  else r.abort())
+        page = ctx.new_page()
+        try:
+            for name, (button_sel, link_sel) in NAV_CONTROLS.items():
+                page.goto(url, wait_until="load", timeout=60_000)
+                page.wait_for_timeout(300)
+                buttons = page.locator(button_sel).filter(visible=True)
+                shown = page.evaluate(_NAV_STATE_JS, link_sel)
+                where = f"at {width} px"
+                if buttons.count() == 0:
+                    if not shown:
+                        problems.append(f"{where}: no {name} button and no {name} shown")
+                    continue
+                if buttons.count() > 1:
+                    problems.append(f"{where}: {buttons.count()} {name} buttons shown")
+
+                def tap():
+                    b = page.locator(button_sel).filter(visible=True).first
+                    b.tap(timeout=3000) if width < 1000 else b.click(timeout=3000)
+                    page.wait_for_timeout(600)
+
+                try:
+                    tap()
+                    if shown:   # a wide screen shows the panel: the button hides it, then shows it
+                        if page.evaluate(_NAV_STATE_JS, link_sel):
+                            problems.append(f"{where}: tapping the {name} button does not hide the {name}")
+                            continue
+                        tap()
+                    if not page.evaluate(_NAV_STATE_JS, link_sel):
+                        problems.append(f"{where}: tapping the {name} button opens nothing")
+                        continue
+                    link = page.locator(link_sel).filter(visible=True).first
+                    link.click(trial=True, timeout=3000)   # actionable: visible, stable, not covered
+                except Exception as exc:  # noqa: BLE001 - any failure to act is what we report
+                    problems.append(f"{where}: the {name} button or its links cannot be used: "
+                                    f"{str(exc).splitlines()[0][:160]}")
+            page.goto(url, wait_until="load", timeout=60_000)
+            searches = page.evaluate(_NAV_STATE_JS, _SEARCH_CONTROLS)
+            if searches > 1:
+                problems.append(f"at {width} px: {searches} search boxes shown in the header")
+        finally:
+            ctx.close()
+    return problems
+
+
 def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
-                shots: dict[str, str], book_root: Path | None = None) -> list[PageReport]:
+                shots: dict[str, str], book_root: Path | None = None,
+                navigation: bool = True) -> list[PageReport]:
     from playwright.sync_api import sync_playwright
 
     httpd, base = serve(root)
@@ -267,6 +366,8 @@ def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
                     report.problems.append(f"TeX error in math: {t!r}")
                 if info["rawDollar"]:
                     report.problems.append("raw $$...$$ in the page text (math not parsed)")
+                for t in info["rawTex"]:
+                    report.problems.append(f"raw TeX in the rendered text: {t!r}")
                 for src in info["images"]:
                     report.problems.append(f"broken image: {src}")
                 report.problems += check_links(root, path, soup)
@@ -281,6 +382,12 @@ def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
                 if screenshots is not None and rel in shots:
                     screenshots.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(screenshots / shots[rel]), full_page=False)
+                reports.append(report)
+            nav_pages = [p for p in pages if p.name.startswith("ch") and p.suffix == ".html"][:1] or pages[:1]
+            for path in nav_pages if navigation else []:
+                rel = path.relative_to(root).as_posix()
+                report = PageReport(f"navigation at {', '.join(map(str, NAV_WIDTHS))} px: {rel}")
+                report.problems += check_navigation(browser, base, rel)
                 reports.append(report)
             if (root / "search.html").exists() and book_root is not None:
                 report = PageReport("search.html?q=gradient")

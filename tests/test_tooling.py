@@ -81,6 +81,31 @@ def test_asset_dedupe_extension():
     assert len(ctx["script_files"]) == 2
 
 
+def test_asset_extension_drops_thebe_without_live_code_and_every_cdn_script():
+    from types import SimpleNamespace
+
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    import book_assets
+
+    def ctx():
+        return {"script_files": [_JavaScript("_static/sphinx-thebe.js"), _JavaScript("_static/x.js"),
+                                 _JavaScript(None, body='const THEBE_JS_URL = "https://unpkg.com/thebe"'),
+                                 _JavaScript("https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js"),
+                                 _JavaScript("//cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager/dist/embed-amd.js")],
+                "css_files": [_CascadingStyleSheet("_static/sphinx-thebe.css"), _CascadingStyleSheet("_static/y.css")]}
+
+    off = SimpleNamespace(config=SimpleNamespace(html_theme_options={"launch_buttons": {"thebe": False}}))
+    c = ctx()
+    book_assets._dedupe(off, "p", "t", c, None)
+    assert [a.filename for a in c["script_files"]] == ["_static/x.js"]
+    assert [a.filename for a in c["css_files"]] == ["_static/y.css"]
+    on = SimpleNamespace(config=SimpleNamespace(html_theme_options={"launch_buttons": {"thebe": True}}))
+    c = ctx()
+    book_assets._dedupe(on, "p", "t", c, None)
+    assert [a.filename for a in c["script_files"]] == ["_static/sphinx-thebe.js", "_static/x.js", None]
+
+
 # ------------------------------------------------------------------ the browser checker
 MATHJAX = ROOT / "_mathjax" / "mathjax"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -122,6 +147,10 @@ CASES = {
     "noalt": ('<img src="_images/opaque.png">', "without alt text"),
     "transparent": ('<img src="_images/clear.png" alt="a plot">', "transparent background"),
     "opensolution": ('<div class="solution admonition"><p>the answer</p></div>', "not collapsed"),
+    # chapter 10's bug: a line of inline maths starting with "+" became a list item
+    "rawtex": ("<ul><li><p>a^\\top \\frac{\\partial L}{\\partial v}$ is the adjoint</p></li></ul>", "raw TeX"),
+    "rawdisplay": ('<p class="mathjax_ignore">where $$ x = 1 $$ holds</p>', "raw"),
+    "deadlink": ('<a href="https://hub.example.edu/hub/user-redirect/git-pull?repo=x">hub</a>', "dead link"),
 }
 
 
@@ -131,7 +160,7 @@ def test_site_checker_passes_a_good_page_and_fails_each_broken_one(site):
     for name, (body, _) in CASES.items():
         (site / f"{name}.html").write_text(PAGE.format(body=body))
     pages = [site / f"{name}.html" for name in CASES] + [site / "index.html"]
-    reports = {Path(r.page).stem: r for r in check_site.check_pages(site, pages, None, {})}
+    reports = {Path(r.page).stem: r for r in check_site.check_pages(site, pages, None, {}, navigation=False)}
     assert reports["good"].problems == [], reports["good"].problems
     assert reports["index"].problems == [], reports["index"].problems
     for name, (_, expected) in CASES.items():
@@ -153,6 +182,48 @@ def test_expect_unanswered_flags_a_wrong_or_silent_check(tmp_path):
     assert res.returncode == 0, res.stdout
 
 
+NAV_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
+.panel {{ display: none; margin-top: 50px; }} .panel.open {{ display: block; }}
+header {{ position: fixed; top: 0; left: 0; right: 0; height: 40px; z-index: 2; background: white; }}
+main {{ margin-top: 60px; }}</style></head><body>
+<header><button class="primary-toggle">&#9776;</button><button class="secondary-toggle">contents</button></header>
+<div class="bd-sidebar-primary panel"><a class="reference internal" href="x.html">2. A chapter</a></div>
+<div class="bd-sidebar-secondary panel"><a class="nav-link" href="#s">A section</a></div>
+{cover}<main><h2 id="s">Section</h2></main>
+<script>{script}</script></body></html>"""
+NAV_WORKS = ("document.querySelector('.primary-toggle').onclick = () => "
+             "document.querySelector('.bd-sidebar-primary').classList.toggle('open');"
+             "document.querySelector('.secondary-toggle').onclick = () => "
+             "document.querySelector('.bd-sidebar-secondary').classList.toggle('open');")
+
+
+def test_navigation_check_taps_the_buttons(site):
+    """The navigation check passes buttons that open their panels, and fails buttons bound to
+    nothing (pydata-sphinx-theme#2451) and a panel whose links are covered by another element."""
+    from playwright.sync_api import sync_playwright
+
+    import check_site
+
+    cover = '<div style="position:fixed;top:0;left:0;right:0;bottom:0;z-index:5"></div>'
+    (site / "works.html").write_text(NAV_PAGE.format(cover="", script=NAV_WORKS))
+    (site / "dead.html").write_text(NAV_PAGE.format(cover="", script=""))
+    (site / "covered.html").write_text(NAV_PAGE.format(cover=cover, script=NAV_WORKS))
+    httpd, base = check_site.serve(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=check_site.CHROMIUM_FLAGS)
+            works = check_site.check_navigation(browser, base, "works.html", widths=(400, 1280))
+            dead = check_site.check_navigation(browser, base, "dead.html", widths=(400,))
+            covered = check_site.check_navigation(browser, base, "covered.html", widths=(800,))
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert works == [], works
+    assert any("chapters" in d and "opens nothing" in d for d in dead), dead
+    assert any("page contents" in d and "opens nothing" in d for d in dead), dead
+    assert covered and all("cannot be used" in c for c in covered), covered
+
+
 def test_launch_button_check():
     from bs4 import BeautifulSoup
 
@@ -169,13 +240,18 @@ def test_launch_button_check():
     assert len(check_site.check_launch_buttons(BeautifulSoup("<p>no buttons</p>", "html.parser"), nb, target)) == 3
     other = check_site.check_launch_buttons(good, "book/part1/ch02_y.ipynb", target)
     assert any("Binder" in p for p in other) and any("Colab" in p for p in other)
+    # with no hub configured, a JupyterHub entry is an error (it would be a dead link)
+    unset = dict(target, hub="")
+    assert any("no hub is configured" in p for p in check_site.check_launch_buttons(good, nb, unset))
 
 
 def test_launch_settings_come_from_the_config():
     import check_site
 
     t = check_site.launch_targets(ROOT)
-    assert t["url"].startswith("https://github.com/") and t["hub"].startswith("https://")
+    assert t["url"].startswith("https://github.com/")
+    assert t["hub"] == "" or t["hub"].startswith("https://"), "the hub is a real https URL or unset"
+    assert "example" not in t["hub"], "no placeholder hub: leave jupyterhub_url empty instead"
 
 
 def test_figure_alt_text_comes_from_the_caption_paragraph():
