@@ -3,6 +3,11 @@
     python -m helpers.edition student OUT/      # student notebooks (no outputs) under OUT/book/...
     python -m helpers.edition site OUT/         # a buildable, solution-free copy of the book in OUT/
     python -m helpers.edition leaks OUT/        # exit 1 if any solution text appears under OUT/
+    python -m helpers.edition plain OUT/ [--student]   # plain-Markdown notebooks (Colab, any Jupyter)
+    python -m helpers.edition editions OUT/     # every edition, for downloads and the published branch
+
+The student handout holds the chapters only: the appendix notebooks (the performance report,
+which reads the repository's benchmark results) are not exercises and stay out of it.
 
 What is removed from a notebook:
 - gated solutions: the text from a ```{solution-start}``` fence to the matching
@@ -32,7 +37,7 @@ from pathlib import Path
 from typing import Iterable
 
 __all__ = ["strip_solutions", "solution_text", "public_text", "find_leaks", "notebook_title",
-           "write_student_edition", "write_student_site"]
+           "in_handout", "write_student_edition", "write_student_site", "write_editions", "write_zip"]
 
 _FENCE = r"(?:`{3,}|:{3,})"
 _START = re.compile(_FENCE + r"\{solution-start\}.*?\n" + r"(?:.*?\n)*?" + _FENCE + r"[ \t]*(?:\n|$)")
@@ -157,10 +162,18 @@ def _book_notebooks(root: Path) -> list[Path]:
     return sorted(p for p in (root / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def in_handout(rel: Path) -> bool:
+    """Whether the notebook at ``rel`` (relative to the repository root) belongs in the student
+    handout: the chapters do, the appendix notebooks do not."""
+    return "appendix" not in Path(rel).parts
+
+
 def write_student_edition(root: Path, out: Path, notebooks: Iterable[Path] | None = None) -> list[Path]:
-    """Write the student edition of each notebook under ``out`` (same relative paths)."""
+    """Write the student edition of each chapter notebook under ``out`` (same relative paths)."""
     written = []
     for path in notebooks or _book_notebooks(root):
+        if not in_handout(path.relative_to(root)):
+            continue
         nb = json.loads(path.read_text(encoding="utf-8"))
         target = out / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +233,79 @@ def write_student_site(root: Path, out: Path) -> Path:
     return out
 
 
+EDITIONS = {
+    "full": "the book's notebooks, with solutions (MyST Markdown: JupyterLab with jupyterlab-myst)",
+    "plain": "the same in plain Markdown (Colab, any Jupyter)",
+    "student": "the student edition: chapters without solutions (MyST Markdown)",
+    "student-plain": "the student edition in plain Markdown (Colab, any Jupyter)",
+}
+_SUPPORT = ("requirements.txt", "pyproject.toml", "binder", "src")
+_EDITIONS_README = """# Differentiate Everything: the notebooks
+
+Generated from the book's repository by `python -m helpers.edition editions`. Folders:
+
+{folders}
+
+Each folder holds `book/partN/chNN_*.ipynb`. To run them on your machine (Python 3.11):
+
+    python -m venv .venv
+    .venv/bin/pip install -r requirements.txt      (Windows: .venv\\Scripts\\pip ...)
+    .venv/bin/jupyter lab
+
+`binder/` is the lean environment of Binder and JupyterHubs; `src/` is the book's helper
+package (`import helpers`), which `requirements.txt` installs.
+"""
+
+
+def write_editions(root: Path, out: Path) -> Path:
+    """Write every edition of the notebooks under ``out`` (``full/``, ``plain/``, ``student/``,
+    ``student-plain/``, each with ``book/...``), with what running them needs (requirements,
+    the binder environment and the helper package) and a README. The deploy workflow publishes
+    this tree as the branch the launch buttons open; :func:`write_zip` packs it for download."""
+    from helpers.plain_markdown import write_plain_edition
+
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for path in _book_notebooks(root):
+        target = out / "full" / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    write_plain_edition(root, out / "plain")
+    write_student_edition(root, out / "student")
+    write_plain_edition(root, out / "student-plain", student=True)
+    for name in _SUPPORT:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        elif src.exists():
+            shutil.copy2(src, out / name)
+    folders = "\n".join(f"- `{k}/`: {v}" for k, v in EDITIONS.items())
+    (out / "README.md").write_text(_EDITIONS_README.format(folders=folders), encoding="utf-8")
+    return out
+
+
+def write_zip(editions: Path, target: Path, student_only: bool = False) -> Path:
+    """Pack an editions tree (see :func:`write_editions`) into ``target``; ``student_only``
+    leaves out the editions with solutions (for the solution-free site)."""
+    import zipfile
+
+    skip = {"full", "plain"} if student_only else set()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(editions.rglob("*")):
+            rel = path.relative_to(editions)
+            if path.is_dir() or rel.parts[0] in skip:
+                continue
+            if rel.name == "README.md" and len(rel.parts) == 1 and student_only:
+                text = path.read_text(encoding="utf-8")
+                text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(("- `full/`", "- `plain/`")))
+                zf.writestr(f"differentiate-everything/{rel.as_posix()}", text + "\n")
+                continue
+            zf.write(path, f"differentiate-everything/{rel.as_posix()}")
+    return target
+
+
 def _output_text(nb: dict) -> str:
     return "\n".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
                      for c in nb.get("cells", []) for o in c.get("outputs", []))
@@ -258,10 +344,12 @@ def _leaks_in_tree(root: Path, tree: Path, public_outputs: Path | None = None) -
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.edition", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["student", "site", "leaks"])
+    ap.add_argument("what", choices=["student", "site", "leaks", "plain", "editions"])
     ap.add_argument("out", type=Path)
     ap.add_argument("--public-outputs", type=Path, default=None,
                     help="for 'leaks': student notebooks with outputs whose printed text is public")
+    ap.add_argument("--student", action="store_true",
+                    help="for 'plain': the student edition (no solutions) in plain Markdown")
     ap.add_argument("--book-root", type=Path, default=Path.cwd(),
                     help="the repository root holding book/ and _config.yml (default: .)")
     args = ap.parse_args(argv)
@@ -274,6 +362,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.what == "site":
         write_student_site(root, args.out.resolve())
         print(f"wrote a solution-free copy of the book in {args.out}")
+    elif args.what == "plain":
+        from helpers.plain_markdown import write_plain_edition
+
+        written = write_plain_edition(root, args.out.resolve(), student=args.student)
+        kind = "student" if args.student else "full"
+        print(f"wrote {len(written)} plain-Markdown notebooks ({kind} edition) under {args.out}")
+    elif args.what == "editions":
+        write_editions(root, args.out.resolve())
+        print(f"wrote every edition of the notebooks under {args.out}")
     else:
         problems = _leaks_in_tree(root, args.out.resolve(),
                                   args.public_outputs.resolve() if args.public_outputs else None)
