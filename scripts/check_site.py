@@ -120,22 +120,35 @@ def check_tracebacks(soup: BeautifulSoup) -> list[str]:
 
 
 def launch_targets(book_root: Path) -> dict[str, str]:
-    """The repository URL and branch from _config.yml."""
+    """Where the launch buttons should lead, from _config.yml: the repository, its branch and
+    folder (Binder, JupyterHub), the hub, and the published branch and folder that Colab and,
+    on the solution-free site, the repository button open (see _ext/book_launch.py)."""
     import yaml
 
     cfg = yaml.safe_load((book_root / "_config.yml").read_text(encoding="utf-8"))
     repo = cfg.get("repository", {})
+    launch = ((cfg.get("sphinx") or {}).get("config") or {}).get("book_launch") or {}
     return {"url": repo.get("url", "").rstrip("/"), "branch": repo.get("branch", "main"),
-            "hub": cfg.get("launch_buttons", {}).get("jupyterhub_url", "").rstrip("/")}
+            "folder": str(repo.get("path_to_book", "") or "").strip("/"),
+            "hub": (cfg.get("launch_buttons", {}).get("jupyterhub_url") or "").rstrip("/"),
+            "notebooks_branch": launch.get("notebooks_branch", "notebooks"),
+            "colab_folder": str(launch.get("colab_folder", "plain")).strip("/"),
+            "student_folder": str(launch.get("repository_folder", "") or "").strip("/")}
 
 
 def check_launch_buttons(soup: BeautifulSoup, notebook: str, target: dict[str, str]) -> list[str]:
     """Binder, Colab and (when a hub is configured) JupyterHub buttons of a chapter page must
-    open this notebook; with no hub configured there must be no JupyterHub entry at all."""
+    open this notebook; with no hub configured there must be no JupyterHub entry at all. Colab
+    opens the plain-Markdown edition on the published branch. On the solution-free site
+    (``student_folder`` set) no link may lead to the notebooks with solutions: every link into
+    the repository opens the student edition on the published branch."""
     slug = target["url"].split("github.com/")[-1]
+    folder = f"{target['folder']}/" if target.get("folder") else ""
+    colab_branch = target.get("notebooks_branch") or target["branch"]
+    colab_folder = f"{target['colab_folder']}/" if target.get("colab_folder") else folder
     want = {
-        "Binder": f"https://mybinder.org/v2/gh/{slug}/{target['branch']}?urlpath=lab/tree/{notebook}",
-        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{target.get('colab_branch') or target['branch']}/{notebook}",
+        "Binder": f"https://mybinder.org/v2/gh/{slug}/{target['branch']}?urlpath=lab/tree/{folder}{notebook}",
+        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{colab_branch}/{colab_folder}{notebook}",
     }
     if target.get("hub"):
         want["JupyterHub"] = f"{target['hub']}/hub/user-redirect/git-pull?repo="
@@ -149,6 +162,14 @@ def check_launch_buttons(soup: BeautifulSoup, notebook: str, target: dict[str, s
         problems.append(f"a JupyterHub launch entry although no hub is configured: {hub[0][:100]}")
     elif hub and (not hub[0].split("&")[1:] or notebook not in hub[0]):
         problems.append(f"the JupyterHub button does not open {notebook}: {hub[0][:120]}")
+    if target.get("student_folder"):
+        student = target["student_folder"]
+        for h in hrefs:
+            if slug not in h or "/issues" in h:
+                continue
+            on_branch = f"/{target['notebooks_branch']}" in h or f"branch={target['notebooks_branch']}" in h
+            if not on_branch or not re.search(rf"/{re.escape(student)}(-plain)?(/|$)", h):
+                problems.append(f"a link of the solution-free site opens notebooks with solutions: {h[:120]}")
     return problems
 
 

@@ -229,11 +229,12 @@ def test_launch_button_check():
 
     import check_site
 
-    target = {"url": "https://github.com/org/book", "branch": "main", "hub": "https://hub.example.edu"}
+    target = {"url": "https://github.com/org/book", "branch": "main", "hub": "https://hub.example.edu",
+              "notebooks_branch": "notebooks", "colab_folder": "plain"}
     nb = "book/part1/ch01_x.ipynb"
     good = BeautifulSoup(
         f'<a href="https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/{nb}">b</a>'
-        f'<a href="https://colab.research.google.com/github/org/book/blob/main/{nb}">c</a>'
+        f'<a href="https://colab.research.google.com/github/org/book/blob/notebooks/plain/{nb}">c</a>'
         f'<a href="https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A//github.com/org/book'
         f'&urlpath=lab/tree/book/{nb}&branch=main">h</a>', "html.parser")
     assert check_site.check_launch_buttons(good, nb, target) == []
@@ -243,6 +244,48 @@ def test_launch_button_check():
     # with no hub configured, a JupyterHub entry is an error (it would be a dead link)
     unset = dict(target, hub="")
     assert any("no hub is configured" in p for p in check_site.check_launch_buttons(good, nb, unset))
+    # Colab must open the plain-Markdown notebook, not the MyST one on main
+    myst = BeautifulSoup(f'<a href="https://colab.research.google.com/github/org/book/blob/main/{nb}">c</a>',
+                         "html.parser")
+    assert any("Colab" in p for p in check_site.check_launch_buttons(myst, nb, unset))
+
+
+def test_student_site_links_open_only_the_student_edition():
+    from bs4 import BeautifulSoup
+
+    import check_site
+
+    nb = "book/part1/ch01_x.ipynb"
+    target = {"url": "https://github.com/org/book", "branch": "notebooks", "folder": "student", "hub": "",
+              "notebooks_branch": "notebooks", "colab_folder": "student-plain", "student_folder": "student"}
+    good = (f'<a href="https://mybinder.org/v2/gh/org/book/notebooks?urlpath=lab/tree/student/{nb}">b</a>'
+            f'<a href="https://colab.research.google.com/github/org/book/blob/notebooks/student-plain/{nb}">c</a>'
+            '<a href="https://github.com/org/book/tree/notebooks/student">repo</a>'
+            '<a href="https://github.com/org/book/issues/new?title=x">issue</a>')
+    assert check_site.check_launch_buttons(BeautifulSoup(good, "html.parser"), nb, target) == []
+    leaky = good + '<a href="https://github.com/org/book">repo</a>'
+    problems = check_site.check_launch_buttons(BeautifulSoup(leaky, "html.parser"), nb, target)
+    assert any("opens notebooks with solutions" in p for p in problems), problems
+    main_binder = good.replace("book/notebooks?urlpath=lab/tree/student/", "book/main?urlpath=lab/tree/")
+    assert check_site.check_launch_buttons(BeautifulSoup(main_binder, "html.parser"), nb, target)
+
+
+def test_student_site_config_points_at_the_published_student_edition(tmp_path):
+    import yaml
+
+    from helpers import edition
+
+    cfg_root = tmp_path / "src"
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "intro.md").write_text("# Intro\n")
+    for name in ("_config.yml", "_toc.yml", "references.bib"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    edition.write_student_site(tmp_path, cfg_root)
+    cfg = yaml.safe_load((cfg_root / "_config.yml").read_text())
+    launch = cfg["sphinx"]["config"]["book_launch"]
+    assert cfg["repository"]["branch"] == launch["notebooks_branch"] != "main"
+    assert cfg["repository"]["path_to_book"] == "student" == launch["repository_folder"]
+    assert launch["colab_folder"] == "student-plain"
 
 
 def test_launch_settings_come_from_the_config():
@@ -275,3 +318,130 @@ def test_figure_alt_text_comes_from_the_caption_paragraph():
     book_assets._alt_from_captions(None, section, "doc")
     assert img["alt"] == "The error falls as h squared."
     assert bare["alt"] == "y.png"   # no caption paragraph follows: left for the site check to report
+
+
+# ------------------------------------------------------------------ figures, numbering, launch, run
+def _png(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _figure_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    outs = {
+        "svg ok": {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" width="460.8pt" height="288pt"></svg>'},
+        "svg wide": {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" width="720pt" height="288pt"></svg>'},
+        "retina ok": {"image/png": _png(1200, 400)},
+        "png 1x": {"image/png": _png(600, 400)},
+    }
+    meta = {"retina ok": {"image/png": {"width": 600, "height": 200}}}
+    for name, data in outs.items():
+        cell = nbformat.v4.new_code_cell(f"# {name}")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=meta.get(name, {}))]
+        nb.cells.append(cell)
+    anim = nbformat.v4.new_code_cell("# animation")
+    anim.outputs = [nbformat.v4.new_output("display_data", data={"text/html": (
+        '<img id="_anim_img1"><script>frames[0] = "data:image/png;base64,' + _png(1000, 300)[:60] + "\\\n"
+        + _png(1000, 300)[60:] + '";</script>')})]
+    nb.cells.append(anim)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_figure_check_reports_each_wide_or_blurry_figure_by_cell(tmp_path, capsys):
+    import check_figures
+
+    (tmp_path / "book").mkdir()
+    path = _figure_notebook(tmp_path / "book" / "ch99_x.ipynb")
+    assert check_figures.main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "cell 1 (SVG): 10.0 in wide" in out
+    assert "cell 3 (PNG): low resolution" in out
+    assert "cell 4 (animation): 10.0 in wide" in out
+    assert "cell 0" not in out and "cell 2" not in out
+    assert "5 figures checked, 3 problems" in out
+    assert check_figures.main([str(path), "--max-width", "11"]) == 1      # the 1x PNG still fails
+
+
+def test_exercise_numbers_per_chapter():
+    import book_numbering
+
+    assert book_numbering.chapter_number("book/part1/ch02_derivatives") == 2
+    assert book_numbering.chapter_number("book/appendix/glossary") is None
+    numbers = {"exercise": {"ex-b": (2,), "ex-a": (1,), "ex-c": (3,)}, "figure": {"f": (1,)}}
+    book_numbering.renumber(numbers, 7)
+    assert numbers["exercise"] == {"ex-a": (7, 1), "ex-b": (7, 2), "ex-c": (7, 3)}
+    assert numbers["figure"] == {"f": (1,)}
+
+
+def test_colab_and_student_repository_buttons_are_redirected():
+    import book_launch
+
+    repo = "https://github.com/org/book"
+    nb = "book/part1/ch01_x.ipynb"
+    buttons = [{"type": "group", "buttons": [
+        {"text": "Binder", "url": f"https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/{nb}"},
+        {"text": "Colab", "url": f"https://colab.research.google.com/github/org/book/blob/main/{nb}"}]},
+        {"label": "source-repository-button", "url": repo}]
+    full = {"notebooks_branch": "notebooks", "colab_folder": "plain", "repository_folder": ""}
+    book_launch.rewrite_buttons(buttons, repo, "main", "", full)
+    assert buttons[0]["buttons"][1]["url"].endswith(f"/blob/notebooks/plain/{nb}")
+    assert buttons[0]["buttons"][0]["url"].startswith("https://mybinder.org/v2/gh/org/book/main")
+    assert buttons[1]["url"] == repo
+    student = [{"text": "Colab", "url": f"https://colab.research.google.com/github/org/book/blob/notebooks/student/{nb}"},
+               {"label": "source-repository-button", "url": repo}]
+    book_launch.rewrite_buttons(student, repo, "notebooks", "student",
+                                dict(full, colab_folder="student-plain", repository_folder="student"))
+    assert student[0]["url"].endswith(f"/blob/notebooks/student-plain/{nb}")
+    assert student[1]["url"] == f"{repo}/tree/notebooks/student"
+
+
+def test_figure_code_is_collapsed_only_for_figure_cells():
+    from docutils import nodes
+
+    import book_figures
+
+    def cell(with_image: bool, hide: str | None = None):
+        c = nodes.container(nb_element="cell_code")
+        c += nodes.container(nb_element="cell_code_source")
+        out = nodes.container(nb_element="cell_code_output")
+        out += nodes.image(uri="x.svg") if with_image else nodes.literal_block("1", "1")
+        c += out
+        if hide:
+            c["hide_mode"] = hide
+        return c
+
+    doc = nodes.section()
+    plot, text, tagged = cell(True), cell(False), cell(True, "all")
+    anim = nodes.container(nb_element="cell_code")
+    anim += nodes.container(nb_element="cell_code_source")
+    out = nodes.container(nb_element="cell_code_output")
+    out += nodes.raw("", '<img id="_anim_img0a">', format="html")
+    anim += out
+    for c in (plot, text, tagged, anim):
+        doc += c
+    assert book_figures.collapse_figure_code(doc) == 2
+    assert plot["hide_mode"] == "input" and anim["hide_mode"] == "input"
+    assert "hide_mode" not in text and tagged["hide_mode"] == "all"
+
+
+def test_last_verified_comes_from_the_run_record(tmp_path):
+    import book_run
+    import execute_cache
+
+    record = execute_cache.run_record(0.0)
+    assert record["executed_at"] == "1970-01-01" and record["versions"]["numpy"]
+    text = book_run.run_text(record)
+    assert text.startswith("Last verified") and "1970-01-01" in text and "numpy " in text
+    assert book_run.run_text({}) is None
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["book_run"] = {"executed_at": "2026-01-02", "versions": {"python": "3.11.9"}}
+    path = tmp_path / "ch01_x.ipynb"
+    nbformat.write(nb, path)
+    assert book_run.find_record(path, None)["executed_at"] == "2026-01-02"

@@ -184,15 +184,22 @@ def write_student_edition(root: Path, out: Path, notebooks: Iterable[Path] | Non
 
 
 def _executed(root: Path, path: Path, cache_dir: Path) -> dict:
-    """The notebook with the outputs of its last cached execution (or without outputs)."""
+    """The notebook with the outputs of its last cached execution (or without outputs), and the
+    record of that run (date, package versions) in its metadata as ``book_run``."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     try:
         from jupyter_cache import get_cache
 
-        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nb)
-        return json.loads(nbformat.writes(merged))
+        cache = get_cache(str(cache_dir))
+        record = cache.match_cache_notebook(nb)
+        _, merged = cache.merge_match_into_notebook(nb)
+        out = json.loads(nbformat.writes(merged))
+        if record.data and record.data.get("executed_at"):
+            out.setdefault("metadata", {})["book_run"] = {k: record.data[k] for k in ("executed_at", "versions")
+                                                          if k in record.data}
+        return out
     except (KeyError, ImportError):
         return json.loads(nbformat.writes(nb))
 
@@ -215,6 +222,12 @@ def write_student_site(root: Path, out: Path) -> Path:
     cache_dir = root / config.get("execute", {}).get("cache", "_build/.jupyter_cache")
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["title"] = f"{config.get('title', 'The book')} (student edition)"
+    # Launch buttons and the repository link open the student edition on the published branch
+    # (see _ext/book_launch.py), never the notebooks with solutions.
+    launch = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault("book_launch", {})
+    branch = launch.setdefault("notebooks_branch", "notebooks")
+    launch.update(colab_folder="student-plain", repository_folder="student")
+    config.setdefault("repository", {}).update(branch=branch, path_to_book="student")
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                      encoding="utf-8")
     for path in sorted((root / "book").rglob("*")):
