@@ -42,12 +42,36 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
 ]
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
+#: The most a chapter page may weigh, everything it loads included (HTML, images, scripts,
+#: styles, fonts): a phone on a slow connection should not pay more.
+MAX_PAGE_BYTES = 2.5e6
 
 
 @dataclass
 class PageReport:
     page: str
     problems: list[str] = field(default_factory=list)
+    weight: int = 0
+
+
+def is_chapter(path: Path) -> bool:
+    return re.match(r"ch\d\d_", path.name) is not None
+
+
+def page_weight(root: Path, page: Path, soup: BeautifulSoup, loaded: set[Path]) -> int:
+    """Bytes of the page and of everything it loaded from the site (files requested while it
+    loaded, and every image it shows, lazy or not)."""
+    files = set(loaded) | {page}
+    for img in soup.find_all("img", src=True):
+        src = img["src"]
+        if not urlparse(src).scheme and not src.startswith("//"):
+            files.add((page.parent / unquote(urlparse(src).path)).resolve())
+    return sum(f.stat().st_size for f in files if f.is_file())
+
+
+def heaviest(files: set[Path], n: int = 3) -> str:
+    sizes = sorted(((f.stat().st_size, f.name) for f in files if f.is_file()), reverse=True)[:n]
+    return ", ".join(f"{name} {size / 1e6:.2f} MB" for size, name in sizes)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -246,9 +270,11 @@ async () => {
     if (m) rawTex.push(n.textContent.trim().slice(Math.max(0, m.index - 40), m.index + 60));
     if (rawTex.length >= 3) break;
   }
+  const undrawnIcons = Array.from(document.querySelectorAll('i[class*="fa-"], span[class*="fa-"]'))
+                            .filter(e => !e.querySelector('svg')).map(e => e.className.slice(0, 60));
   const images = Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0 && i.getAttribute('src'))
                       .map(i => i.getAttribute('src').slice(0, 80));
-  return {count: nodes.length, untypeset, errors, rawDollar, rawTex, images,
+  return {count: nodes.length, untypeset, errors, rawDollar, rawTex, images, undrawnIcons,
           mathjax: !!(window.MathJax && MathJax.startup)};
 }
 """
@@ -332,7 +358,7 @@ def check_navigation(browser, base: str, rel: str, widths=NAV_WIDTHS) -> list[st
 
 def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
                 shots: dict[str, str], book_root: Path | None = None,
-                navigation: bool = True) -> list[PageReport]:
+                navigation: bool = True, max_bytes: float = MAX_PAGE_BYTES) -> list[PageReport]:
     from playwright.sync_api import sync_playwright
 
     httpd, base = serve(root)
@@ -349,7 +375,13 @@ def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
 
             def route(r):
                 url = r.request.url
-                if url.startswith(base) or url.startswith(("data:", "blob:", "about:")):
+                if url.startswith(base):
+                    local = (root / unquote(urlparse(url).path).lstrip("/")).resolve()
+                    if local.is_dir():
+                        local = local / "index.html"
+                    current.setdefault("loaded", set()).add(local)
+                    r.continue_()
+                elif url.startswith(("data:", "blob:", "about:")):
                     r.continue_()
                 else:
                     current["r"].problems.append(f"request leaves the site (blocked): {url[:120]}")
@@ -375,6 +407,7 @@ def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
                         report.problems.append(f"redirect to a missing page {target!r}")
                     reports.append(report)
                     continue
+                current["loaded"] = set()
                 resp = page.goto(urljoin(base, rel), wait_until="load", timeout=60_000)
                 if resp is None or resp.status != 200:
                     report.problems.append(f"HTTP status {None if resp is None else resp.status}")
@@ -391,6 +424,16 @@ def check_pages(root: Path, pages: list[Path], screenshots: Path | None,
                     report.problems.append(f"raw TeX in the rendered text: {t!r}")
                 for src in info["images"]:
                     report.problems.append(f"broken image: {src}")
+                for icon in info["undrawnIcons"][:3]:
+                    report.problems.append(f"icon not drawn (missing from the icon script?): {icon!r}")
+                try:
+                    page.wait_for_load_state("networkidle", timeout=15_000)   # fonts, lazy scripts
+                except Exception:  # noqa: BLE001 - a page that keeps loading is weighed as it is
+                    pass
+                report.weight = page_weight(root, path, soup, current["loaded"])
+                if is_chapter(path) and report.weight > max_bytes:
+                    report.problems.append(f"page weighs {report.weight / 1e6:.2f} MB with what it loads "
+                                           f"(limit {max_bytes / 1e6:.1f} MB): {heaviest(current['loaded'] | {path})}")
                 report.problems += check_links(root, path, soup)
                 report.problems += check_tracebacks(soup)
                 report.problems += check_figures(root, soup, path)
@@ -451,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     reports = check_pages(root, pages, shots_dir, shots, book_root)
     bad = [r for r in reports if r.problems]
     for r in reports:
-        print(f"  {'FAIL' if r.problems else 'ok  '} {r.page}")
+        weight = f" ({r.weight / 1e6:.2f} MB)" if r.weight else ""
+        print(f"  {'FAIL' if r.problems else 'ok  '} {r.page}{weight}")
         for prob in r.problems:
             print(f"         - {prob}")
     print(f"{len(reports) - len(bad)} passed, {len(bad)} failed")

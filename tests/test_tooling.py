@@ -169,6 +169,23 @@ def test_site_checker_passes_a_good_page_and_fails_each_broken_one(site):
             assert re.search(expected, text), f"{name}: {text}"
 
 
+def test_site_checker_weighs_chapter_pages(site):
+    """A chapter page weighs its HTML and everything it loads (here MathJax, ~1.3 MB)."""
+    import check_site
+
+    body = '<p><span class="math notranslate nohighlight">\\(x^2\\)</span></p><img src="_images/opaque.png" alt="x">'
+    (site / "ch01_light.html").write_text(PAGE.format(body=body))
+    (site / "notachapter.html").write_text(PAGE.format(body=body))
+    pages = [site / "ch01_light.html", site / "notachapter.html"]
+    heavy = {Path(r.page).stem: r for r in check_site.check_pages(site, pages, None, {}, navigation=False,
+                                                                   max_bytes=200_000)}
+    assert heavy["ch01_light"].weight > 1_000_000
+    assert any("page weighs" in p and "tex-chtml.js" in p for p in heavy["ch01_light"].problems)
+    assert heavy["notachapter"].problems == []              # the limit is for chapter pages
+    light = check_site.check_pages(site, pages[:1], None, {}, navigation=False)
+    assert light[0].problems == [], light[0].problems
+
+
 def test_expect_unanswered_flags_a_wrong_or_silent_check(tmp_path):
     wrong = _notebook(tmp_path / "wrong.ipynb", "from helpers.exercises import check",
                       'check("ch01.stable-step", 0.7)')
