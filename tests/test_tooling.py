@@ -462,3 +462,45 @@ def test_last_verified_comes_from_the_run_record(tmp_path):
     path = tmp_path / "ch01_x.ipynb"
     nbformat.write(nb, path)
     assert book_run.find_record(path, None)["executed_at"] == "2026-01-02"
+
+
+# ------------------------------------------------------------------ the PDF
+PDF_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Book</title>
+<script>window.MathJax = {{options: {{processHtmlClass: "math"}}}};</script>
+<script defer src="mathjax/tex-chtml.js"></script></head>
+<body><main>{body}</main></body></html>"""
+
+
+def test_pdf_printing_and_its_checks(site):
+    """The PDF printer and checker on a two-chapter page: outline, CJK text, typeset math and
+    expanded solutions pass; raw TeX, a glyph no font has, a missing outline and solutions in
+    a student PDF fail."""
+    import build_pdf
+    import check_pdf
+
+    good = PDF_PAGE.format(body=(
+        '<section><h1>1. First chapter</h1><p>Differentiate everything (微分万物), '
+        '<span class="math notranslate nohighlight">\\(\\frac{a}{b}^\\top\\)</span>.</p>'
+        '<pre>label = r"$\\frac{1}{2}$"  # TeX in code is fine</pre></section>'
+        '<section><h1>2. Second chapter</h1><div class="solution dropdown"><p class="admonition-title">'
+        'Solution to Exercise 2.1</p><p class="toggle-hidden">The answer.</p></div></section>'))
+    (site / "good.html").write_text(good)
+    pdf = site / "good.pdf"
+    info = build_pdf.print_pdf(site, pdf, solutions=True, page="good.html")
+    assert info["math"] >= 1
+    problems, meta = check_pdf.check(pdf, min_pages=2, outline=["1. First", "2. Second"], solutions=True,
+                                     require_text=["微分万物"])
+    assert problems == [], problems
+    assert meta["pages"] >= 2 and meta["bookmarks"] >= 2
+    problems, _ = check_pdf.check(pdf, solutions=False)
+    assert any("solution is printed" in p for p in problems)
+
+    bad = PDF_PAGE.format(body='<p class="mathjax_ignore">Raw $$\\frac{a}{b}$$ and a glyph no font has: \U0010fffd\U000e01ef</p>')
+    (site / "bad.html").write_text(bad)
+    pdf = site / "bad.pdf"
+    build_pdf.print_pdf(site, pdf, solutions=False, page="bad.html")
+    problems, _ = check_pdf.check(pdf, min_pages=3, outline=["1. First"])
+    text = " | ".join(problems)
+    for expected in ("pages, expected at least 3", "no outline", "bookmark for '1. First'", "raw TeX",
+                     "missing glyph"):
+        assert expected in text, (expected, text)

@@ -5,6 +5,7 @@
     python -m helpers.edition leaks OUT/        # exit 1 if any solution text appears under OUT/
     python -m helpers.edition plain OUT/ [--student]   # plain-Markdown notebooks (Colab, any Jupyter)
     python -m helpers.edition editions OUT/     # every edition, for downloads and the published branch
+    python -m helpers.edition zip OUT.zip [--student] [--editions DIR]   # the notebooks as a download
 
 The student handout holds the chapters only: the appendix notebooks (the performance report,
 which reads the repository's benchmark results) are not exercises and stay out of it.
@@ -357,12 +358,15 @@ def _leaks_in_tree(root: Path, tree: Path, public_outputs: Path | None = None) -
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.edition", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["student", "site", "leaks", "plain", "editions"])
+    ap.add_argument("what", choices=["student", "site", "leaks", "plain", "editions", "zip"])
     ap.add_argument("out", type=Path)
     ap.add_argument("--public-outputs", type=Path, default=None,
                     help="for 'leaks': student notebooks with outputs whose printed text is public")
     ap.add_argument("--student", action="store_true",
-                    help="for 'plain': the student edition (no solutions) in plain Markdown")
+                    help="for 'plain': the student edition (no solutions) in plain Markdown; "
+                         "for 'zip': only the student editions")
+    ap.add_argument("--editions", type=Path, default=None,
+                    help="for 'zip': an editions tree written by 'editions' (default: write one)")
     ap.add_argument("--book-root", type=Path, default=Path.cwd(),
                     help="the repository root holding book/ and _config.yml (default: .)")
     args = ap.parse_args(argv)
@@ -384,6 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     elif args.what == "editions":
         write_editions(root, args.out.resolve())
         print(f"wrote every edition of the notebooks under {args.out}")
+    elif args.what == "zip":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = args.editions.resolve() if args.editions else write_editions(root, Path(tmp) / "editions")
+            write_zip(tree, args.out.resolve(), student_only=args.student)
+        kind = "student editions" if args.student else "all editions"
+        print(f"wrote {args.out} ({kind}, {args.out.stat().st_size / 1e6:.1f} MB)")
     else:
         problems = _leaks_in_tree(root, args.out.resolve(),
                                   args.public_outputs.resolve() if args.public_outputs else None)
