@@ -12,7 +12,7 @@ def test_quotient_rule():
     assert check("ch03.quotient-rule", good)
     bad = lambda a, b: (a[0] / b[0], (a[1] * b[0] + a[0] * b[1]) / b[0] ** 2)    # noqa: E731
     v = check("ch03.quotient-rule", bad)
-    assert not v and "at x" in v.message
+    assert not v and "called with" in v.message
     assert check("ch03.quotient-rule", None).status == "unanswered"
 
 
@@ -24,7 +24,7 @@ def test_newton_root():
     assert check("ch03.newton-root", x.partials[0])
     assert abs(x.partials[0] - newton_root_derivative()) < 1e-14
     v = check("ch03.newton-root", -x.partials[0])
-    assert not v and "sign" in v.message
+    assert not v and "sign" not in v.message
 
 
 def test_transpose_jvp():
