@@ -51,4 +51,13 @@ class CollapseFigureCode(SphinxPostTransform):
 
 def setup(app):
     app.add_post_transform(CollapseFigureCode)
+    # myst-nb draws its toggles for the "html" builder only; the single-page build that the PDF
+    # is printed from ("singlehtml") needs the same visitors.
+    try:
+        from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+    except ImportError:
+        pass
+    else:
+        app.add_node(HideCodeCellNode, override=True, html=(visit_HideCellInput, depart_HideCellInput),
+                     singlehtml=(visit_HideCellInput, depart_HideCellInput))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

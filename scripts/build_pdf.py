@@ -90,10 +90,25 @@ FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
           '<span class="title"></span> \u2014 <span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
+def _follow_redirect(site: Path, page: str) -> str:
+    """Jupyter Book's index.html only redirects to the root page: print that page instead."""
+    import re
+
+    text = (site / page).read_text(encoding="utf-8", errors="replace")
+    m = re.search(r'http-equiv="Refresh"\s+content="\d+;\s*url=([^"]+)"', text, re.I)
+    return m.group(1).strip() if m and len(text) < 1000 else page
+
+
 def print_pdf(site: Path, out: Path, solutions: bool, page: str = "index.html", timeout_s: float = 600) -> dict:
     """Print ``site/page`` to ``out``; returns what was prepared (math, images, solutions opened)."""
     from playwright.sync_api import sync_playwright
 
+    page = _follow_redirect(site, page)
+    if "/" in page:
+        # Sphinx's single-page builder writes the root page with links relative to the site's
+        # root (_static/..., _images/...): print it from there.
+        (site / "_print.html").write_text((site / page).read_text(encoding="utf-8"), encoding="utf-8")
+        page = "_print.html"
     executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(executable).exists():
         raise SystemExit(f"build_pdf: Chromium not found at {executable} (apt-get install chromium, or set CHROMIUM)")

@@ -2,20 +2,29 @@
 broken.
 
     python scripts/check_site.py [_build/html] [--screenshots _build/screenshots] [--pages a.html ...]
+                                 [--book-root .]
 
 For each HTML page it checks:
 - no JavaScript error (console errors and uncaught exceptions);
 - no request leaves the site: the browser may fetch only from the local server, so math, fonts
   and scripts must be served by the site itself (every other request is blocked and reported);
-- all math typeset by MathJax, without TeX errors;
-- every image loads;
-- every internal link points to an existing page and, if it has one, an existing anchor;
+- all math typeset by MathJax, without TeX errors, and no raw TeX in the rendered text (a TeX
+  command such as \\frac or \\begin{, $$, or ^\\top outside typeset math, code and outputs);
+- every image loads, and every icon is drawn (the site ships only the icons it uses);
+- every internal link points to an existing page and, if it has one, an existing anchor; no
+  link points to a placeholder host (example.com, example.edu, ...: a dead link);
 - no Python traceback appears in a notebook output;
 - every image has alt text or sits in a figure with a caption, and notebook figures are opaque
   (a white background stays legible under the dark theme);
 - exercise solutions are collapsed (closed dropdowns) when the page loads;
-- a chapter page has Binder, Colab and JupyterHub launch buttons that open that very notebook
-  from the repository set in _config.yml (repository.url).
+- a chapter page weighs at most 2.5 MB with everything it loads (HTML, images, scripts, styles,
+  fonts); every page's weight is printed;
+- a chapter page has Binder and Colab launch buttons that open that very notebook (Colab: its
+  plain-Markdown edition on the published branch), and a JupyterHub entry exactly when a hub
+  is configured; on the solution-free site no link opens notebooks with solutions.
+Navigation is tried on the first chapter page at 400, 800 and 1280 px (phone, tablet, laptop):
+the chapters button (\u2630) and the page-contents button are tapped, and what they open must
+show a link that can be clicked; at most one search box may show.
 The search page is also tried with a sample query, which must return results.
 It saves screenshots of the landing page and of chapter 1, and exits 1 if any page failed.
 Chromium is Debian's `chromium` (override with CHROMIUM=/path), driven by Playwright.
