@@ -7,7 +7,8 @@
    Also drop what the site must not load: sphinx-thebe's script and style when live code is off
    (``launch_buttons.thebe: false``), and the widget manager that myst-nb fetches from CDNs
    for pages with saved widget state (the book is served offline; every widget stands next to
-   a static figure or animation).
+   a static figure or animation), and sphinx-design's style sheet and tab script on pages that
+   use no design element.
 2. Give notebook figures real alt text. myst-nb sets an output image's alt text to its file
    name; the book's convention is that the Markdown paragraph right after a figure's cell is
    its caption ("*The error falls as h^2 ...*"), so that paragraph becomes the alt text.
@@ -37,8 +38,14 @@ def _live_code(app) -> bool:
     return bool((options.get("launch_buttons") or {}).get("thebe"))
 
 
-def _unwanted(asset, live_code: bool) -> bool:
+_DESIGN = re.compile(r'class="[^"]*\bsd-')
+_DESIGN_ASSETS = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def _unwanted(asset, live_code: bool, uses_design: bool = True) -> bool:
     filename = str(getattr(asset, "filename", asset) or "")
+    if not uses_design and any(name in filename for name in _DESIGN_ASSETS):
+        return True          # sphinx-design's styles and tabs on a page with no design element
     if _EXTERNAL.match(filename):
         return True          # nothing is fetched from other sites (require.js, widget manager)
     body = str((getattr(asset, "attributes", None) or {}).get("body", ""))
@@ -47,6 +54,7 @@ def _unwanted(asset, live_code: bool) -> bool:
 
 def _dedupe(app, pagename, templatename, context, doctree) -> None:
     live_code = _live_code(app) if app is not None else True
+    uses_design = bool(_DESIGN.search(str(context.get("body", "")))) if "body" in context else True
     for name in ("script_files", "css_files"):
         assets = context.get(name)
         if not assets:
@@ -54,7 +62,7 @@ def _dedupe(app, pagename, templatename, context, doctree) -> None:
         seen, unique = set(), []
         for asset in assets:
             k = _key(asset)
-            if k not in seen and not _unwanted(asset, live_code):
+            if k not in seen and not _unwanted(asset, live_code, uses_design):
                 seen.add(k)
                 unique.append(asset)
         context[name] = unique

@@ -6,6 +6,11 @@ the build, this extension collects the icon classes the pages (and the theme's s
 takes those icons' outlines from the theme's copy of the script, and writes in its place a
 small script that draws just them, with the few CSS rules Font Awesome's script would add.
 The pages keep loading ``_static/scripts/fontawesome.js``; it is now a few kilobytes.
+
+The theme's style sheet also carries Font Awesome's CSS: a rule per icon (86 kB) that the
+inline SVGs do not need, and web fonts (160 kB each) for the few icons it draws itself
+(admonition titles, external-link and download marks, breadcrumbs). The per-icon rules are
+removed, and the fonts are cut down to the glyphs the style sheets name.
 """
 
 from __future__ import annotations
@@ -120,6 +125,64 @@ def subset_script(bundle: str, used: set[tuple[str, str]]) -> tuple[str, list[st
     return _RUNTIME % {"count": count, "icons": json.dumps(chosen, separators=(",", ":"))}, missing
 
 
+_ICON_RULES = re.compile(r'(?:\.fa-[\w-]+:before,)*\.fa-[\w-]+:before\{content:"[^"]*"\}')
+_CSS_STRINGS = re.compile(r'(?:content|--[\w-]+):\s*"((?:[^"\\]|\\.)*)"')
+
+
+def strip_icon_rules(css: str) -> str:
+    """The style sheet without Font Awesome's per-icon ``.fa-name:before{content:...}`` rules."""
+    return _ICON_RULES.sub("", css)
+
+
+def css_code_points(css: str) -> set[int]:
+    """Code points of the private-use characters (icon glyphs) named in a style sheet's strings."""
+    points = set()
+    for m in _CSS_STRINGS.finditer(css):
+        text = re.sub(r"\\([0-9a-fA-F]{1,6})\s?", lambda e: chr(int(e.group(1), 16)), m.group(1))
+        points |= {ord(ch) for ch in text if 0xE000 <= ord(ch) <= 0xF8FF}
+    return points
+
+
+def subset_font(path: Path, points: set[int]) -> int:
+    """Cut the web font at ``path`` down to the glyphs of ``points`` (in place); returns bytes
+    saved (0 if fontTools or brotli is missing, or nothing would change)."""
+    try:
+        import brotli  # noqa: F401 - WOFF2 needs it
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return 0
+    before = path.stat().st_size
+    font = TTFont(str(path))
+    keep = points & set(font.getBestCmap() or {})
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(unicodes=sorted(keep) or [0x20])
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    font.save(str(path))
+    return before - path.stat().st_size
+
+
+def _trim_styles(out: Path) -> None:
+    styles = out / "_static" / "styles"
+    sheets = [p for p in styles.glob("*.css")] if styles.exists() else []
+    texts = []
+    for sheet in sheets:
+        css = sheet.read_text(encoding="utf-8")
+        trimmed = strip_icon_rules(css)
+        if trimmed != css:
+            sheet.write_text(trimmed, encoding="utf-8")
+        texts.append(trimmed)
+    others = [p.read_text(encoding="utf-8", errors="replace") for p in (out / "_static").rglob("*.css")
+              if p.parent != styles]
+    points = css_code_points("\n".join(texts + others))
+    for font in (out / "_static" / "vendor" / "fontawesome" / "webfonts").glob("*.woff2"):
+        subset_font(font, points)
+
+
 def _theme_bundle() -> Path | None:
     try:
         import pydata_sphinx_theme
@@ -146,11 +209,26 @@ def _subset(app, exception) -> None:
 
         logging.getLogger(__name__).warning(f"book_icons: icons not found in Font Awesome: {', '.join(missing)}")
     target.write_text(script, encoding="utf-8")
+    _trim_styles(out)
     for extra in (out / "_static" / "scripts" / "fontawesome.js.map",):
         if extra.exists():
             extra.unlink()
 
 
+#: The icons are drawn as SVG by the script above; the CSS glyphs that Font Awesome's style sheet
+#: (inside pydata-sphinx-theme's) puts before each <i class="fa-..."> would make the browser
+#: download the icon web fonts (270 kB) just to draw what the script replaces at once.
+ICON_CSS = 'i[class*="fa-"]::before, span[class*="fa-"]::before { content: none !important; }\n'
+
+
+def _write_css(app) -> None:
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "book-icons.css").write_text(ICON_CSS, encoding="utf-8")
+
+
 def setup(app):
     app.connect("build-finished", _subset)
+    app.connect("builder-inited", _write_css)
+    app.add_css_file("book-icons.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

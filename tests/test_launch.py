@@ -107,3 +107,25 @@ def test_colab_setup_cell(path):
     m = re.search(r"git\+(\S+?)[\"']", src)
     assert m, "the set-up cell must install the helper package from the repository"
     assert m.group(1).rstrip("/") == REPO_URL, "the set-up cell and _config.yml name different repositories"
+
+
+@pytest.mark.parametrize("doc", ["book/how-to-use.md", "README.md"])
+def test_reader_path_is_documented_for_every_system(doc):
+    """Readers get a plain path (venv, pip install -r requirements.txt, jupyter lab) for Linux,
+    macOS and Windows; the maintainers' scripts are not the way in."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    assert "python3.11 -m venv .venv" in text and "py -3.11 -m venv .venv" in text
+    assert "pip install -r requirements.txt" in text and "jupyter lab" in text
+    assert "Windows" in text and "macOS" in text and "Linux" in text
+    reader_part = text.split("maintainers")[0]
+    assert "bash scripts/test.sh" not in reader_part.replace("(`bash scripts/test.sh`", ""), \
+        "readers are not sent to the test script"
+
+
+def test_ci_runs_the_reader_path_outside_the_repository():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "-m venv .venv" in ci and "pip install --quiet -r requirements.txt" in ci
+    assert "jupyter nbconvert --to notebook --execute" in ci and "mktemp -d" in ci and "env -i" in ci
+    # the reader's step needs no apt or npm: they are installed before it, for the tests
+    reader = ci.split("The reader's path")[1].split("bash scripts/test.sh")[0]
+    assert "apt-get" not in reader and "npm" not in reader

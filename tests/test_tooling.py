@@ -111,8 +111,9 @@ MATHJAX = ROOT / "_mathjax" / "mathjax"
 CHROMIUM = Path("/usr/bin/chromium")
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<script>window.MathJax = {{options: {{processHtmlClass: "math"}}}};</script>
-<script defer src="mathjax/tex-chtml.js"></script></head>
+<script>window.MathJax = {{options: {{processHtmlClass: "math"}},
+  loader: {{load: ["input/tex", "output/chtml", "a11y/assistive-mml"]}}}};</script>
+<script defer src="mathjax/startup.js"></script></head>
 <body><main><h1 id="top">Page</h1>{body}</main></body></html>"""
 
 
@@ -170,7 +171,7 @@ def test_site_checker_passes_a_good_page_and_fails_each_broken_one(site):
 
 
 def test_site_checker_weighs_chapter_pages(site):
-    """A chapter page weighs its HTML and everything it loads (here MathJax, ~1.3 MB)."""
+    """A chapter page weighs its HTML and everything it loads (here MathJax, ~0.8 MB)."""
     import check_site
 
     body = '<p><span class="math notranslate nohighlight">\\(x^2\\)</span></p><img src="_images/opaque.png" alt="x">'
@@ -179,8 +180,8 @@ def test_site_checker_weighs_chapter_pages(site):
     pages = [site / "ch01_light.html", site / "notachapter.html"]
     heavy = {Path(r.page).stem: r for r in check_site.check_pages(site, pages, None, {}, navigation=False,
                                                                    max_bytes=200_000)}
-    assert heavy["ch01_light"].weight > 1_000_000
-    assert any("page weighs" in p and "tex-chtml.js" in p for p in heavy["ch01_light"].problems)
+    assert heavy["ch01_light"].weight > 600_000
+    assert any("page weighs" in p and "chtml.js" in p for p in heavy["ch01_light"].problems)
     assert heavy["notachapter"].problems == []              # the limit is for chapter pages
     light = check_site.check_pages(site, pages[:1], None, {}, navigation=False)
     assert light[0].problems == [], light[0].problems
@@ -466,8 +467,9 @@ def test_last_verified_comes_from_the_run_record(tmp_path):
 
 # ------------------------------------------------------------------ the PDF
 PDF_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Book</title>
-<script>window.MathJax = {{options: {{processHtmlClass: "math"}}}};</script>
-<script defer src="mathjax/tex-chtml.js"></script></head>
+<script>window.MathJax = {{options: {{processHtmlClass: "math"}},
+  loader: {{load: ["input/tex", "output/chtml", "a11y/assistive-mml"]}}}};</script>
+<script defer src="mathjax/startup.js"></script></head>
 <body><main>{body}</main></body></html>"""
 
 
@@ -504,3 +506,61 @@ def test_pdf_printing_and_its_checks(site):
     for expected in ("pages, expected at least 3", "no outline", "bookmark for '1. First'", "raw TeX",
                      "missing glyph"):
         assert expected in text, (expected, text)
+
+
+def test_icon_subset_draws_only_the_icons_used():
+    import book_icons
+
+    bundle_path = book_icons._theme_bundle()
+    assert bundle_path is not None, "pydata-sphinx-theme's fontawesome.js not found"
+    bundle = bundle_path.read_text(encoding="utf-8")
+    packs = book_icons.parse_packs(bundle)
+    assert len(packs["fas"]) > 1000 and "github" in packs["fab"] and "bars" in packs["fas"]
+    html = ('<i class="fa-solid fa-bars"></i><span class="fab fa-github fa-lg"></span>'
+            '<i class="fas fa-no-such-icon"></i>')
+    used = book_icons.used_icons([html, 'x.className = "fa-solid fa-xmark";'])
+    assert used == {("fas", "bars"), ("fab", "github"), ("fas", "no-such-icon"), ("fas", "xmark")}
+    script, missing = book_icons.subset_script(bundle, used)
+    assert missing == ["fas no-such-icon"]
+    assert '"bars":[448,512,' in script and '"github"' in script and '"rocket"' not in script
+    assert len(script) < 20_000 < len(bundle) / 50
+
+
+def test_design_assets_only_on_pages_that_use_them():
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    import book_assets
+
+    def ctx(body):
+        return {"body": body, "script_files": [_JavaScript("_static/design-tabs.js"), _JavaScript("_static/x.js")],
+                "css_files": [_CascadingStyleSheet("_static/sphinx-design.min.css")]}
+
+    plain = ctx("<p>text</p>")
+    book_assets._dedupe(None, "p", "t", plain, None)
+    assert [a.filename for a in plain["script_files"]] == ["_static/x.js"] and plain["css_files"] == []
+    cards = ctx('<div class="sd-card sd-shadow-sm">card</div>')
+    book_assets._dedupe(None, "p", "t", cards, None)
+    assert len(cards["script_files"]) == 2 and len(cards["css_files"]) == 1
+
+
+def test_icon_fonts_and_rules_are_cut_to_what_the_styles_name(tmp_path):
+    import shutil
+
+    import book_icons
+
+    css = ('.fa-bars:before{content:"\\f0c9"}.fa-a:before,.fa-b:before{content:"\\f000"}'
+           ':root{--pst-icon-note:"\\f05a"}.admonition-title:after{content:var(--pst-icon-note)}')
+    trimmed = book_icons.strip_icon_rules(css)
+    assert ".fa-bars" not in trimmed and ".fa-a" not in trimmed and "--pst-icon-note" in trimmed
+    assert book_icons.css_code_points(trimmed) == {0xF05A}
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    font = next(theme.rglob("fa-solid-900.woff2"))
+    copy = tmp_path / "fa-solid-900.woff2"
+    shutil.copy2(font, copy)
+    saved = book_icons.subset_font(copy, {0xF05A, 0xF0C9})
+    assert saved > 100_000 and copy.stat().st_size < 10_000
+    from fontTools.ttLib import TTFont
+
+    assert {0xF05A, 0xF0C9} <= set(TTFont(str(copy)).getBestCmap())

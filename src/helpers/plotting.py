@@ -180,7 +180,8 @@ def animation_html(anim: Any, alt: str | None = None, colors: int = ANIMATION_CO
 
     The result displays in Jupyter and in the static site (no kernel, no network): matplotlib's
     player (play, pause, step, a slider) over frames embedded in the page. The frames are
-    drawn at the book's display resolution (:data:`FIGURE_DPI`) and stored as PNGs with an
+    drawn at the book's display resolution (:data:`FIGURE_DPI`, or the figure's own dpi if
+    lower: a lighter animation, shown at the same size) and stored as PNGs with an
     adaptive palette of ``colors`` colours, several times lighter than full-colour frames; the
     player is shown at the figure's width (at most the page's). The animation's own figure is
     closed so that it does not show a second, static copy. ``alt`` is the text a screen reader
@@ -200,7 +201,8 @@ def animation_html(anim: Any, alt: str | None = None, colors: int = ANIMATION_CO
     writer = _html_writer(colors)(fps=1000 / interval, embed_frames=True, default_mode="once")
     with TemporaryDirectory() as tmp:
         path = Path(tmp, "animation.html")
-        anim.save(str(path), writer=writer, dpi=FIGURE_DPI)
+        # at the display resolution, or at the figure's own if a chapter chose a lower one
+        anim.save(str(path), writer=writer, dpi=min(float(fig.dpi), FIGURE_DPI))
         text = path.read_text(encoding="utf-8")
     alt = alt or "Animation; use the buttons below it to play it or step through its frames."
     width = round(fig.get_figwidth() * FIGURE_DPI)
