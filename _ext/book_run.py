@@ -70,6 +70,18 @@ def _add_footer(app, doctree, docname) -> None:
     doctree += box
 
 
+CSS = (".last-verified { margin-top: 2.5rem; padding-top: .5rem; font-size: .85em;"
+       " color: var(--pst-color-text-muted, #555); border-top: 1px solid var(--pst-color-border, #ddd); }\n")
+
+
+def _write_css(app) -> None:
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "book-run.css").write_text(CSS, encoding="utf-8")
+
+
 def setup(app):
     app.connect("doctree-resolved", _add_footer)
+    app.connect("builder-inited", _write_css)
+    app.add_css_file("book-run.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
