@@ -53,35 +53,36 @@ def _fonts(page) -> dict:
     return {name: fonts[name].get_object() for name in fonts}
 
 
-def missing_glyphs(reader, limit: int = 5) -> list[str]:
-    """Places where text is drawn with glyph 0 of a composite (Identity-H) font."""
-    from pypdf.generic import ContentStream
+_TEXT_TOKENS = re.compile(rb"/([^\s/<>\[\]()]+)\s+[-\d.]+\s+Tf|<([0-9A-Fa-f\s]*)>|\bBT\b|\bET\b")
 
+
+def missing_glyphs(reader, limit: int = 5) -> list[str]:
+    """Places where text is drawn with glyph 0 (.notdef) of a composite (Identity-H) font: the
+    content streams are scanned for the hex strings shown between BT and ET."""
     found = []
     for number, page in enumerate(reader.pages, start=1):
         fonts = _fonts(page)
         contents = page.get_contents()
         if contents is None:
             continue
-        font = None
-        for operands, operator in ContentStream(contents, reader).operations:
-            if operator == b"Tf":
-                font = fonts.get(operands[0])
-                continue
-            if operator not in (b"Tj", b"TJ", b"'", b'"') or font is None or font.get("/Subtype") != "/Type0":
-                continue
-            strings = operands[0] if operator == b"TJ" else operands[-1:]
-            for s in strings:
-                if not isinstance(s, (bytes, str)) and not hasattr(s, "original_bytes"):
-                    continue
-                raw = s.original_bytes if hasattr(s, "original_bytes") else (s if isinstance(s, bytes) else s.encode("latin-1"))
-                codes = [raw[i] << 8 | raw[i + 1] for i in range(0, len(raw) - 1, 2)]
-                if 0 in codes:
-                    name = str((font.get("/BaseFont") or "?")).lstrip("/")
+        data = contents.get_data()
+        font, in_text = None, False
+        for m in _TEXT_TOKENS.finditer(data):
+            token = m.group(0)
+            if token == b"BT":
+                in_text = True
+            elif token == b"ET":
+                in_text = False
+            elif m.group(1) is not None:
+                font = fonts.get("/" + m.group(1).decode("latin-1"))
+            elif in_text and font is not None and font.get("/Subtype") == "/Type0":
+                hexes = re.sub(rb"\s", b"", m.group(2))
+                if any(hexes[i:i + 4] == b"0000" for i in range(0, len(hexes) - 3, 4)):
+                    name = str(font.get("/BaseFont") or "?").lstrip("/")
                     found.append(f"page {number}: a missing glyph (glyph 0) in font {name}")
                     break
-            if len(found) >= limit:
-                return found
+        if len(found) >= limit:
+            break
     return found
 
 
@@ -99,24 +100,25 @@ def unembedded_fonts(pdf: Path) -> list[str]:
     return bad
 
 
-def raw_tex(reader, limit: int = 5) -> list[str]:
-    """Raw TeX in text set in a proportional font (code, in monospace, may hold TeX strings)."""
+def raw_tex(pdf: Path, limit: int = 5) -> list[str]:
+    """Raw TeX in text set in a proportional font (code, set in monospace, may hold TeX
+    strings). Text and fonts come from poppler's pdftohtml (-xml)."""
+    import xml.etree.ElementTree as ET
+
+    if shutil.which("pdftohtml") is None:
+        raise SystemExit("check_pdf: pdftohtml is needed (Debian: apt-get install poppler-utils)")
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)], capture_output=True,
+                         check=True).stdout.decode("utf-8", errors="replace")
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    mono = {f.get("id") for f in root.iter("fontspec") if MONO.search(f.get("family", ""))}
     found = []
-    for number, page in enumerate(reader.pages, start=1):
-        pieces: list[str] = []
-
-        def visit(text, cm, tm, font, size):
-            name = str((font or {}).get("/BaseFont", "")) if font is not None else ""
-            if text and not MONO.search(name):
-                pieces.append(text)
-
-        page.extract_text(visitor_text=visit)
-        text = "".join(pieces)
-        for m in TEX.finditer(text):
-            found.append(f"page {number}: raw TeX {text[max(0, m.start() - 40):m.end() + 40]!r}")
-            break
-        if len(found) >= limit:
-            break
+    for page in root.iter("page"):
+        text = " ".join("".join(t.itertext()) for t in page.iter("text") if t.get("font") not in mono)
+        m = TEX.search(text)
+        if m:
+            found.append(f"page {page.get('number')}: raw TeX {text[max(0, m.start() - 40):m.end() + 40]!r}")
+            if len(found) >= limit:
+                break
     return found
 
 
@@ -144,7 +146,7 @@ def check(pdf: Path, min_pages: int = 1, outline: list[str] = (), solutions: boo
             problems.append(f"no bookmark for {want!r}")
     problems += missing_glyphs(reader)
     problems += [f"font not embedded: {f}" for f in unembedded_fonts(pdf)]
-    problems += raw_tex(reader)
+    problems += raw_tex(pdf)
     text = pdftotext(pdf)
     if solutions is True and "Solution to Exercise" not in text:
         problems.append("no solutions printed (expected 'Solution to Exercise')")
