@@ -6,8 +6,8 @@
    snippet declares ``const`` variables, so the second copy throws a JavaScript error.
    Also drop what the site must not load: sphinx-thebe's script and style when live code is off
    (``launch_buttons.thebe: false``), and the widget manager that myst-nb fetches from CDNs
-   for pages with saved widget state (the book is served offline; every widget stands next to
-   a static figure or animation), and sphinx-design's style sheet and tab script on pages that
+   for pages with saved widget state, with that state (the book is served offline; every widget
+   stands next to a static figure or animation), and sphinx-design's style sheet and tab script on pages that
    use no design element.
 2. Give notebook figures real alt text. myst-nb sets an output image's alt text to its file
    name; the book's convention is that the Markdown paragraph right after a figure's cell is
@@ -48,7 +48,10 @@ def _unwanted(asset, live_code: bool, uses_design: bool = True) -> bool:
         return True          # sphinx-design's styles and tabs on a page with no design element
     if _EXTERNAL.match(filename):
         return True          # nothing is fetched from other sites (require.js, widget manager)
-    body = str((getattr(asset, "attributes", None) or {}).get("body", ""))
+    attributes = getattr(asset, "attributes", None) or {}
+    if "widget-state" in str(attributes.get("type", "")):
+        return True          # saved widget state: nothing on the page can draw it (no manager)
+    body = str(attributes.get("body", ""))
     return not live_code and ("sphinx-thebe" in filename or "THEBE_JS_URL" in body)
 
 

@@ -91,6 +91,7 @@ def test_asset_extension_drops_thebe_without_live_code_and_every_cdn_script():
     def ctx():
         return {"script_files": [_JavaScript("_static/sphinx-thebe.js"), _JavaScript("_static/x.js"),
                                  _JavaScript(None, body='const THEBE_JS_URL = "https://unpkg.com/thebe"'),
+                                 _JavaScript(None, body='{"state": {}}', type="application/vnd.jupyter.widget-state+json"),
                                  _JavaScript("https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js"),
                                  _JavaScript("//cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager/dist/embed-amd.js")],
                 "css_files": [_CascadingStyleSheet("_static/sphinx-thebe.css"), _CascadingStyleSheet("_static/y.css")]}
