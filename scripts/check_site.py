@@ -484,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", nargs="*", default=None, help="only these pages (paths relative to root)")
     ap.add_argument("--book-root", default=".", help="the repository root, for launch-button and search checks "
                     "(default: .; pass '' to skip them)")
+    ap.add_argument("--no-navigation", action="store_true",
+                    help="skip the navigation test (e.g. for a second site built with the same theme)")
     args = ap.parse_args(argv)
     root = Path(args.root).resolve()
     if not (root / "index.html").exists() and not args.pages:
@@ -500,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     if ch1:
         shots[ch1] = "chapter1.png"
     book_root = Path(args.book_root).resolve() if args.book_root else None
-    reports = check_pages(root, pages, shots_dir, shots, book_root)
+    reports = check_pages(root, pages, shots_dir, shots, book_root, navigation=not args.no_navigation)
     bad = [r for r in reports if r.problems]
     for r in reports:
         weight = f" ({r.weight / 1e6:.2f} MB)" if r.weight else ""

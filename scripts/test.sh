@@ -84,7 +84,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   python -m helpers.edition leaks _build/html-student --public-outputs _build/student-src
   step "6/8 Browser test of every page of both sites"
   python scripts/check_site.py _build/html --screenshots _build/screenshots
-  python scripts/check_site.py _build/html-student --book-root _build/student-src --screenshots _build/screenshots/student
+  python scripts/check_site.py _build/html-student --book-root _build/student-src --no-navigation \
+      --screenshots _build/screenshots/student
   step "7/8 PDFs: pages, bookmarks, glyphs, raw TeX, solutions"
   chapters=()
   for t in $(python -c "import re,pathlib;[print(re.sub(r'[^0-9]','',p.name[2:4]).lstrip('0')) for p in sorted(pathlib.Path('book').rglob('ch[0-9][0-9]_*.ipynb'))]"); do
