@@ -147,11 +147,11 @@ class _Update:
         v = eval(self._v, ctx.glob, env)
         if isinstance(self.target, ast.Name):
             old = env[self.base]
-            env[self.base] = _apply(old, self.op, v, self.source())
+            env[self.base] = _apply(old, self.op, v, self)
         else:
             arr = eval(self._arr, ctx.glob, env)
             idx = eval(self._idx, ctx.glob, env)
-            new = _apply(arr[idx], self.op, v, self.source())
+            new = _apply(arr[idx], self.op, v, self)
             if isinstance(arr, np.ndarray) and arr.dtype.kind in "iu" and not _is_int(new) \
                     and np.any(np.asarray(new) != np.round(np.asarray(new))):
                 raise ReversibilityError(f"'{self.source()}' would store a fraction into the integer "
@@ -165,26 +165,30 @@ class _Update:
         ctx.count(self)
 
 
-def _apply(old, op, v, source: str = ""):
+def _apply(old, op, v, stmt=None):
+    """``old op v`` for an update statement ``stmt`` (named in the error messages)."""
     if op == "+=":
         return old + v
     if op == "-=":
         return old - v
+    def source() -> str:
+        return stmt.source() if stmt is not None else ""
+
     if op == "^=":
         if not (_is_int(old) and _is_int(v)):
-            raise ReversibilityError(f"'{source}': ^= (xor) works on integers only")
+            raise ReversibilityError(f"'{source()}': ^= (xor) works on integers only")
         return old ^ v
     # *= and /= : exact on integers only
     if not (_is_int(old) and _is_int(v)):
         raise ReversibilityError(
-            f"'{source}': {op} on floating-point numbers is not exactly invertible ((x * a) / a "
+            f"'{source()}': {op} on floating-point numbers is not exactly invertible ((x * a) / a "
             "can differ from x by a rounding); use integers, or += and -=")
     if np.any(np.asarray(v) == 0):
-        raise ReversibilityError(f"'{source}': scaling by zero erases the register and cannot be undone")
+        raise ReversibilityError(f"'{source()}': scaling by zero erases the register and cannot be undone")
     if op == "*=":
         return old * v
     if np.any(np.asarray(old) % np.asarray(v) != 0):
-        raise ReversibilityError(f"'{source}': the division is not exact, so /= would truncate and "
+        raise ReversibilityError(f"'{source()}': the division is not exact, so /= would truncate and "
                                  "could not be undone by *=")
     return old // v
 
