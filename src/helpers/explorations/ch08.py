@@ -64,7 +64,7 @@ def bennett_explorer() -> Explorer:
         left, right = axes[0, 0], axes[0, 1]
         board = _board(k, n)
         left.imshow(board, aspect="auto", interpolation="nearest", cmap="Blues", vmin=0, vmax=1.6)
-        left.set(xlabel="cell i", ylabel="move (time)", title=f"Bennett, k = {k}, n = {n}")
+        left.set(xlabel="cell i", ylabel="move (time)", title="Bennett's play")
         left.grid(False)
         for kk, col in zip(range(2, 6), colors):
             ns = [m for m in range(1, 9) if kk**m <= MAX_CELLS]
@@ -77,7 +77,7 @@ def bennett_explorer() -> Explorer:
                      label="Treeverse, same states")
         right.loglog([2, MAX_CELLS], [2, MAX_CELLS], ":", color="grey", lw=1, label="T (store all)")
         right.set(xlabel="program length T (steps)", ylabel="steps", title="time")
-        right.legend(fontsize=7, loc="upper left")
+        right.legend(fontsize=6.5, loc="lower right")
         return r
 
     return Explorer({"k": IntSlider(2, 5, 2, label="branching k"),
