@@ -74,7 +74,9 @@ from helpers.pebble.optimal import (
     max_reach_reversible,
     min_steps_checkpoint,
     min_steps_reversible,
+    min_steps_revolve,
     reach_checkpoint,
+    revolve_steps,
     treeverse_steps,
 )
 from helpers.pebble.pictures import animate_history, history, plot_history, render_text
@@ -110,6 +112,8 @@ __all__ = [
     "min_steps_checkpoint",
     "min_steps_reversible",
     "max_reach_reversible",
+    "revolve_steps",
+    "min_steps_revolve",
     "history",
     "render_text",
     "plot_history",

@@ -15,6 +15,15 @@ with :math:`t_p(k) = \min\{t : N(t,p) \ge k\}` (:func:`treeverse_steps`).
 **Exhaustive searches** (small boards only): :func:`min_steps_checkpoint` (0-1 breadth-first
 search over positions), :func:`min_steps_reversible` and :func:`max_reach_reversible`
 (breadth-first search of the reversible game). The tests check the formulas against them.
+
+**Revolve's convention.** Griewank and Walther's Revolve (and Treeverse.jl) count differently:
+a program of :math:`l` steps, :math:`s` snapshot slots (:math:`x_0` among them) plus one working
+state that *advances in place* (:math:`x_i \to x_{i+1}` overwrites it), and an adjoint step that
+runs step :math:`i` again with a tape from :math:`x_i` (so :math:`x_l` is never stored, and the
+taped steps are not counted). The fewest advances are
+:math:`t\,l - \eta(t-1, s+1)` with :math:`t = \min\{t : \eta(t, s) \ge l\}`
+(:func:`revolve_steps`), checked against a breadth-first search of that model
+(:func:`min_steps_revolve`).
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from functools import lru_cache
 from helpers.pebble.games import Move, _check_int
 
 __all__ = ["eta", "reach_checkpoint", "treeverse_steps", "min_steps_checkpoint",
-           "min_steps_reversible", "max_reach_reversible"]
+           "min_steps_reversible", "max_reach_reversible", "revolve_steps", "min_steps_revolve"]
 
 
 def eta(tau: int, delta: int) -> int:
@@ -246,3 +255,60 @@ def max_reach_reversible(n_pebbles: int) -> int:
                 seen.add(s2)
                 dq.append(s2)
     return best
+
+
+# =========================================================================== Revolve's convention
+def revolve_steps(n_steps: int, snapshots: int) -> int:
+    r"""Fewest forward steps ("advances") to reverse ``n_steps`` steps in Revolve's model with
+    ``snapshots`` slots (see the module docstring): :math:`t\,l - \eta(t-1, s+1)` with
+    :math:`t = \min\{t : \eta(t, s) \ge l\}`; the ``l`` taped steps of the adjoint sweep come on
+    top. Griewank and Walther, *ACM TOMS* 26 (2000). Raises ``ValueError`` if impossible
+    (``snapshots = 0`` and ``n_steps >= 2``)."""
+    n = _check_int("n_steps", n_steps, 0)
+    s = _check_int("snapshots", snapshots, 0)
+    if n <= 1:
+        return 0
+    if s == 0:
+        raise ValueError(f"Revolve's model needs a snapshot slot to reverse {n} steps (x_0 must be kept)")
+    t = 0
+    while eta(t, s) < n:
+        t += 1
+    return t * n - eta(t - 1, s + 1)
+
+
+def min_steps_revolve(n_steps: int, snapshots: int):
+    """Fewest advances in Revolve's model, by exhaustive search (0-1 breadth-first search over
+    (snapshot cells, working state, next step to reverse)); ``None`` if impossible. Small
+    problems only (``n_steps <= 24``)."""
+    n = _check_int("n_steps", n_steps, 0)
+    s = _check_int("snapshots", snapshots, 0)
+    if n > 24:
+        raise ValueError(f"min_steps_revolve is exhaustive: use n_steps <= 24, got {n}")
+    if n == 0:
+        return 0
+    start = (frozenset(), 0, n - 1)  # snapshots, working state (-1: none), next step to reverse
+    dist = {start: 0}
+    dq = deque([start])
+    while dq:
+        state = dq.popleft()
+        snaps, w, nxt = state
+        d = dist[state]
+        if nxt < 0:
+            return d
+        moves = []
+        if w == nxt:  # adjoint step: a taped run of step nxt from x_nxt (not counted)
+            moves.append(((snaps, -1, nxt - 1), 0))
+        if 0 <= w < nxt:  # advance in place
+            moves.append(((snaps, w + 1, nxt), 1))
+        if w >= 0 and w not in snaps and len(snaps) < s:  # take a snapshot
+            moves.append(((snaps | {w}, w, nxt), 0))
+        for c in snaps:  # restore a snapshot, or free it
+            moves.append(((snaps, c, nxt), 0))
+            moves.append(((snaps - {c}, w, nxt), 0))
+        for (sn, ww, nx), cost in moves:
+            key = (frozenset(c for c in sn if c <= nx), ww if ww <= nx else -1, nx)
+            nd = d + cost
+            if key not in dist or nd < dist[key]:
+                dist[key] = nd
+                (dq.appendleft if cost == 0 else dq.append)(key)
+    return None
