@@ -62,6 +62,19 @@ def _curves(T: int):
     return budgets, tree, ub, ut
 
 
+def _plain_log_ticks(ax, T: int) -> None:
+    """Plain-number ticks on the log axes (no 3×10⁰ labels that overlap on a small panel)."""
+    from matplotlib.ticker import NullFormatter
+
+    x = [v for v in (3, 4, 8, 16, 32, 64) if v <= T + 1]
+    lo, hi = ax.get_ylim()
+    ax.set_xticks(x, labels=[str(v) for v in x])
+    ticks = [v for v in (1, 2, 4, 8, 16, 32) if lo <= v <= hi] or [1]
+    ax.set_yticks(ticks, labels=[str(v) for v in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def budget_explorer() -> Explorer:
     """An :class:`~helpers.explore.Explorer` with controls ``T`` (16, 32, 64 steps), ``delta``
     (3..65 stored states, capped at T + 1) and ``schedule`` (treeverse, uniform, recompute all).
@@ -87,6 +100,7 @@ def budget_explorer() -> Explorer:
                       ha="center", va="center", transform=left.transAxes)
             left.set_axis_off()
             right.legend(fontsize=7, loc="upper right")
+            _plain_log_ticks(right, T)
             return {"budget δ": delta, "forward steps": "does not fit"}
         board, steps, peak = res
         left.imshow(board, aspect="auto", interpolation="nearest", cmap=_cmap(), vmin=-0.5, vmax=3.5)
@@ -94,6 +108,7 @@ def budget_explorer() -> Explorer:
         left.grid(False)
         right.plot([peak], [steps / T], "o", ms=9, mfc="none", color="black", label="this play")
         right.legend(fontsize=7, loc="upper right")
+        _plain_log_ticks(right, T)
         return {"budget δ": delta, "forward steps": steps, "steps / T": steps / T,
                 "peak pebbles": peak, "memory vs store-all": peak / (T + 1)}
 
