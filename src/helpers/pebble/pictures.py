@@ -84,7 +84,7 @@ def plot_history(game: _Game, moves: Sequence[Move] | None = None, ax=None, *,
 
     h = history(game, moves)
     if ax is None:
-        _, ax = plt.subplots(figsize=(min(8, 2 + 0.35 * h.shape[1]), min(8, 1.5 + 0.06 * h.shape[0])))
+        _, ax = plt.subplots(figsize=(min(7, 2 + 0.35 * h.shape[1]), min(7, 1.5 + 0.06 * h.shape[0])))
     cmap = _cmap()
     ax.imshow(h, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
     ax.set_xlabel("cell i (state $x_i$)")
@@ -114,7 +114,7 @@ def animate_history(game: _Game, moves: Sequence[Move] | None = None, *, max_fra
         1 if (m[0] == "place" or (game.kind == "reversible")) else 0 for m in mv])])
     frames = np.unique(np.linspace(0, len(h) - 1, min(max_frames, len(h))).round().astype(int))
     n = h.shape[1]
-    fig, ax = plt.subplots(figsize=(min(7.5, 1.5 + 0.4 * n), 1.9))
+    fig, ax = plt.subplots(figsize=(min(7, 1.5 + 0.4 * n), 1.9))
     cmap = _cmap()
     im = ax.imshow(h[:1], cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
     ax.set_yticks([])
