@@ -27,3 +27,18 @@ def test_uniform_cost_gives_no_size_ratio_for_a_wrong_formula():
     v = check("ch07.uniform-cost", lambda n, s: (n, n // s + s))
     assert not v and "times" not in v.message
     assert check("ch07.uniform-cost", lambda n, s: (0, 0), hint=2).message.count("Hint") == 2
+
+
+def test_whole_number_answers_are_stored_as_digests_not_numbers():
+    from helpers.exercises import reference
+    from helpers.exercises.ch07 import integer_digest
+
+    for label in ("ch07.reach", "ch07.min-budget", "ch07.uniform-cost", "ch08.pebbles-needed"):
+        data = reference(label)
+        for item in (data if isinstance(data, list) else [data]):
+            assert isinstance(item, str) and len(item) == 16
+    assert integer_digest("ch07.min-budget", 38) == integer_digest("ch07.min-budget", 38.0)
+    assert integer_digest("ch07.min-budget", 38) != integer_digest("ch08.pebbles-needed", 38)  # salted
+    assert integer_digest("ch07.min-budget", 37.5) is None and integer_digest("x", "38") is None
+    v = check("ch07.uniform-cost", lambda n, s: n)     # a single number where a pair is due
+    assert not v and "a vector of 2 numbers was expected" in v.message

@@ -12,9 +12,10 @@ import ast
 
 import numpy as np
 
-from helpers.check import _emit, check_value
-from helpers.exercises import exercise, reference
-from helpers.pebble import IllegalMove, ReversibleGame, play
+from helpers.check import _emit
+from helpers.exercises import exercise
+from helpers.exercises.ch07 import check_integer  # whole-number answers compared by digest
+from helpers.pebble import IllegalMove, ReversibleGame, bennett_steps, play
 from helpers.reversible import ReversibilityError, parse
 
 #: the program to invert in exercise ch08.inverse
@@ -29,7 +30,7 @@ if x > 0:
 
 #: the board of exercise ch08.beat-bennett, and the step count of Bennett's play on it
 BOARD = (8, 4)
-BENNETT_STEPS = 27
+BENNETT_STEPS = bennett_steps(2, 3)
 #: the cell of exercise ch08.pebbles-needed
 FAR_CELL = 1000
 #: the values of n at which ch08.clean-fibonacci is run
@@ -182,7 +183,7 @@ def _clean_fibonacci(answer):
     "you need.",
 ))
 def _pebbles_needed(answer):
-    return check_value(answer, reference("ch08.pebbles-needed"), integer=True, name="The number of pebbles")
+    return check_integer("ch08.pebbles-needed", answer, name="The number of pebbles")
 
 
 @exercise("ch08.beat-bennett", hints=(
