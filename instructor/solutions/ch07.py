@@ -2,7 +2,8 @@
 
 from functools import lru_cache
 
-from helpers.exercises.ch07 import MIN_BUDGET, REACH_POINTS, UNIFORM_POINTS, integer_digest
+from helpers.exercises.ch07 import MIN_BUDGET, REACH_POINTS, UNIFORM_POINTS
+from helpers.exercises.integers import integer_digest
 from helpers.pebble import (
     CheckpointGame,
     eta,

@@ -1,6 +1,6 @@
 """Chapter 8: reference solutions, wrong answers, reference data."""
 
-from helpers.exercises.ch07 import integer_digest
+from helpers.exercises.integers import integer_digest
 from helpers.exercises.ch08 import FAR_CELL
 from helpers.pebble import bennett_moves, min_steps_reversible
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers.check import _emit
 from helpers.exercises import exercise
-from helpers.exercises.ch07 import check_integer  # whole-number answers compared by digest
+from helpers.exercises.integers import check_integer  # whole-number answers compared by digest
 from helpers.pebble import IllegalMove, ReversibleGame, bennett_steps, play
 from helpers.reversible import ReversibilityError, parse
 
