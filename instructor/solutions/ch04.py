@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.exercises.ch04 import (GRAPH_SEEDS, STACK_POINTS, heat_cases, heat_step, random_graph,
+from helpers.exercises.ch04 import (GRAPH_SEEDS, N_GRAPH_INPUTS, STACK_POINTS, heat_step, random_graph,
                                     unbroadcast_cases)
 
 
@@ -162,7 +162,7 @@ def _topo_reference():
     for seed in GRAPH_SEEDS:
         nodes = random_graph(seed)
         topo_backward(nodes[-1])
-        out.append(np.array([n.grad for n in nodes]))
+        out.append(np.array([n.grad for n in nodes[:N_GRAPH_INPUTS]]))
     return out
 
 
@@ -170,5 +170,4 @@ REFERENCES = {
     "ch04.stack-program": lambda: [np.array(stack_program(x, z)) for x, z in STACK_POINTS],
     "ch04.topo-backward": _topo_reference,
     "ch04.unbroadcast": lambda: [unbroadcast(g, s) for g, s in unbroadcast_cases()],
-    "ch04.heat-step-vjp": lambda: [heat_step_vjp(*c) for c in heat_cases()],
 }

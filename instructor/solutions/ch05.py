@@ -125,6 +125,5 @@ WRONG = {
 
 REFERENCES = {
     "ch05.normal-modes": lambda: [_frequencies_by_hand(m) for m in MASS_CASES],
-    "ch05.per-example-grads": per_example_reference,
     "ch05.linear-response": lambda: [response(E, psi) for E, psi in response_cases()],
 }
