@@ -11,9 +11,19 @@ import numpy as np
 from helpers.check import _emit, check_function, check_value, check_vjp
 from helpers.exercises import exercise, reference
 
-def _not_a_function(answer, name):
-    """The verdict for an answer that should be a function but is not (None: not answered)."""
+def not_a_function(answer, name):
+    """The verdict for an answer that should be a function but is not (None: not answered), or
+    ``None`` when it is a function. (Shared by the checkers of chapters 4 to 6.)"""
     return None if callable(answer) else check_function(answer, [0.0], [None], name=name)
+
+
+def first_failure(verdicts, correct: str):
+    """Show the first failing verdict of a sequence of quiet checks (generated lazily, so the
+    learner's code is not run again after a failure), or ``correct`` if all pass."""
+    for v in verdicts:
+        if not v:
+            return _emit(v.status, v.message.split(" ", 1)[1], False)
+    return _emit("correct", correct, False)
 
 
 # --------------------------------------------------------------------------- the stack program
@@ -71,24 +81,26 @@ def random_graph(seed: int, n_nodes: int = 25) -> list[GraphNode]:
     "order; visit each node once (remember which you have seen) and sweep that order reversed.",
 ))
 def _topo_backward(answer):
-    bad = _not_a_function(answer, "Your backward(y)")
+    bad = not_a_function(answer, "Your backward(y)")
     if bad is not None:
         return bad
     refs = reference("ch04.topo-backward")
-    for seed, ref in zip(GRAPH_SEEDS, refs):
-        nodes = random_graph(seed)
-        try:
-            answer(nodes[-1])
-        except RecursionError:
-            return _emit("wrong", f"Your backward pass recursed too deeply on random graph {seed}: "
-                         "it revisits nodes. Visit each node once.", False)
-        v = check_value([n.grad for n in nodes[:N_GRAPH_INPUTS]], ref, rtol=1e-12, atol=1e-12,
-                        name=f"The adjoints of the three inputs of random graph {seed}",
-                        quiet=True, diagnose=True)
-        if not v:
-            return _emit("wrong", v.message.split(" ", 1)[1], False)
-    return _emit("correct", f"Your backward pass is correct on {len(GRAPH_SEEDS)} random graphs with "
-                 "fan-out.", False)
+
+    def verdicts():
+        for seed, ref in zip(GRAPH_SEEDS, refs):
+            nodes = random_graph(seed)
+            try:
+                answer(nodes[-1])
+            except RecursionError:
+                yield _emit("wrong", f"Your backward pass recursed too deeply on random graph {seed}: "
+                            "it revisits nodes. Visit each node once.", True)
+                return
+            yield check_value([n.grad for n in nodes[:N_GRAPH_INPUTS]], ref, rtol=1e-12, atol=1e-12,
+                              name=f"The gradient your backward pass leaves on the three inputs of random graph {seed}",
+                              quiet=True, diagnose=True)
+
+    return first_failure(verdicts(), f"Your backward pass is correct on {len(GRAPH_SEEDS)} random graphs "
+                         "with fan-out.")
 
 
 # --------------------------------------------------------------------------- a backward rule
@@ -107,12 +119,10 @@ def normalize(x: np.ndarray) -> np.ndarray:
     "dr = y · dx, so dy = (dx - y (y · dx)) / r; the matrix of this map is symmetric.",
 ))
 def _backward_rule(answer):
-    for x in NORMALIZE_POINTS:
-        v = check_vjp(normalize, answer, x, name="Your backward rule for x/|x|", quiet=True)
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", "Your backward rule for x/|x| is correct: it equals J^T y_bar at "
-                 f"{len(NORMALIZE_POINTS)} points, for random y_bar.", False)
+    return first_failure((check_vjp(normalize, answer, x, name="Your backward rule for x/|x|", quiet=True)
+                          for x in NORMALIZE_POINTS),
+                         "Your backward rule for x/|x| is correct: it equals J^T y_bar at "
+                         f"{len(NORMALIZE_POINTS)} points, for random y_bar.")
 
 
 # --------------------------------------------------------------------------- unbroadcast
@@ -180,25 +190,27 @@ def _part(answer, k: int):
     "interior u_bar_next_i sends r_i-weighted contributions to u_{i-1}, u_i and u_{i+1}.",
 ))
 def _heat_step_vjp(answer):
-    bad = _not_a_function(answer, "Your heat_step_vjp")
+    bad = not_a_function(answer, "Your heat_step_vjp")
     if bad is not None:
         return bad
     cases = heat_cases()
-    for k, (u, r, _) in enumerate(cases):
-        m = u.size
 
-        def rule(p, u_bar_next, m=m):                  # the learner's pair, packed as (u_bar, r_bar)
-            u_bar = np.asarray(_part(answer, 0)(p[:m], p[m:], u_bar_next), dtype=float)
-            r_bar = np.asarray(_part(answer, 1)(p[:m], p[m:], u_bar_next), dtype=float)
-            if u_bar.shape != (m,) or r_bar.shape != (m - 2,):
-                raise ValueError(f"u_bar should have {m} entries (like u) and r_bar {m - 2} (like r), "
-                                 f"got {u_bar.size} and {r_bar.size}")
-            return np.concatenate([u_bar, r_bar])
+    def verdicts():
+        for k, (u, r, _) in enumerate(cases):
+            m = u.size
 
-        v = check_vjp(lambda p, m=m: heat_step(p[:m], p[m:]), rule, np.concatenate([u, r]), quiet=True,
-                      seed=(2 * k, 2 * k + 1), name=f"Your (u_bar, r_bar) for random case {k + 1} "
-                      f"(entries 0 to {m - 1} are u_bar, {m} to {2 * m - 3} are r_bar)")
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", f"Your adjoint of the heat step is correct: u_bar and r_bar on {len(cases)} "
-                 "random, non-uniform cases, for random u_bar_next.", False)
+            def rule(p, u_bar_next, m=m):              # the learner's pair, packed as (u_bar, r_bar)
+                u_bar = np.asarray(_part(answer, 0)(p[:m], p[m:], u_bar_next), dtype=float)
+                r_bar = np.asarray(_part(answer, 1)(p[:m], p[m:], u_bar_next), dtype=float)
+                if u_bar.shape != (m,) or r_bar.shape != (m - 2,):
+                    raise ValueError(f"u_bar should have {m} entries (like u) and r_bar {m - 2} (like r), "
+                                     f"got {u_bar.size} and {r_bar.size}")
+                return np.concatenate([u_bar, r_bar])
+
+            yield check_vjp(lambda p, m=m: heat_step(p[:m], p[m:]), rule, np.concatenate([u, r]),
+                            quiet=True, seed=(2 * k, 2 * k + 1),
+                            name=f"Your (u_bar, r_bar) for random case {k + 1} (entries 0 to {m - 1} are "
+                            f"u_bar, {m} to {2 * m - 3} are r_bar)")
+
+    return first_failure(verdicts(), f"Your adjoint of the heat step is correct: u_bar and r_bar on "
+                         f"{len(cases)} random, non-uniform cases, for random u_bar_next.")

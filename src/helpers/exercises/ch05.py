@@ -12,6 +12,7 @@ import numpy as np
 
 from helpers.check import _emit, check_function, check_value, check_vjp, finite_difference_gradient
 from helpers.exercises import exercise, reference
+from helpers.exercises.ch04 import first_failure, not_a_function
 
 # ----------------------------------------------------------------------------- data
 #: Masses of the FPUT chain (8 particles) at which the normal-mode frequencies are checked:
@@ -55,11 +56,6 @@ def branchy(x: float) -> float:
 
 
 # ----------------------------------------------------------------------------- checkers
-def _not_a_function(answer, name):
-    """The verdict for an answer that should be a function but is not (None: not answered)."""
-    return None if callable(answer) else check_function(answer, [0.0], [None], name=name)
-
-
 def _describe_masses(masses) -> str:
     return f"the masses {np.array2string(np.asarray(masses), precision=2, separator=', ')}"
 
@@ -97,17 +93,15 @@ def _per_example(answer) -> object:
     "or large inputs overflow.",
 ))
 def _logsumexp_vjp(answer: Callable) -> object:
-    bad = _not_a_function(answer, "Your logsumexp_vjp")
+    bad = not_a_function(answer, "Your logsumexp_vjp")
     if bad is not None:
         return bad
-    for x in LOGSUMEXP_POINTS:
-        v = check_vjp(logsumexp, lambda x, y_bar: answer(x, float(y_bar)), x, quiet=True,
-                      name="Your backward rule of logsumexp")
-        if not v:
-            where = " at inputs near 800, where exp(x) overflows" if x.max() > 100 else ""
-            return _emit(v.status, v.message.split(" ", 1)[1].rstrip(".") + where + ".", False)
-    return _emit("correct", "Your backward rule of logsumexp is correct: it equals J^T y_bar for "
-                 "random y_bar, also for inputs near 800.", False)
+    return first_failure((check_vjp(logsumexp, lambda x, y_bar: answer(x, float(y_bar)), x, quiet=True,
+                                    name="Your backward rule of logsumexp"
+                                    + (" at inputs near 800, where exp(x) overflows," if x.max() > 100 else ""))
+                          for x in LOGSUMEXP_POINTS),
+                         "Your backward rule of logsumexp is correct: it equals J^T y_bar for random "
+                         "y_bar, also for inputs near 800.")
 
 
 @exercise("ch05.jit-safe", hints=(
@@ -116,7 +110,7 @@ def _logsumexp_vjp(answer: Callable) -> object:
     "jnp.where(condition, a, b) selects elementwise between two arrays that were both computed.",
 ))
 def _jit_safe(answer: Callable) -> object:
-    bad = _not_a_function(answer, "Your branch-free function")
+    bad = not_a_function(answer, "Your branch-free function")
     if bad is not None:
         return bad
     import helpers

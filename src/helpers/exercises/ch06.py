@@ -12,8 +12,9 @@ from typing import Callable
 
 import numpy as np
 
-from helpers.check import _emit, as_numbers, check_function, check_value, check_vjp
+from helpers.check import as_numbers, check_function, check_value, check_vjp
 from helpers.exercises import exercise, reference
+from helpers.exercises.ch04 import first_failure, not_a_function
 
 
 # ----------------------------------------------------------------------------- data
@@ -103,11 +104,6 @@ def taylor_point() -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- checkers
-def _not_a_function(answer, name):
-    """The verdict for an answer that should be a function but is not (None: not answered)."""
-    return None if callable(answer) else check_function(answer, [0.0], [None], name=name)
-
-
 def _pair_part(answer, k: int, what: str):
     def fn(*args):
         out = answer(*args)
@@ -124,19 +120,19 @@ def _pair_part(answer, k: int, what: str):
     "product comes out transposed.",
 ))
 def _inverse_vjp(answer: Callable) -> object:
-    bad = _not_a_function(answer, "Your inverse_vjp")
+    bad = not_a_function(answer, "Your inverse_vjp")
     if bad is not None:
         return bad
-    for k, A in enumerate(INVERSE_CASES):
-        n = A.shape[0]
-        v = check_vjp(lambda a: np.linalg.inv(a.reshape(n, n)).reshape(-1),
-                      lambda a, y_bar: np.asarray(answer(a.reshape(n, n), y_bar.reshape(n, n))).reshape(-1),
-                      A.reshape(-1), quiet=True,
-                      name=f"Your backward rule of the inverse (random non-symmetric matrix {k + 1})")
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", f"Your backward rule of the inverse is correct: A_bar = J^T Y_bar on "
-                 f"{len(INVERSE_CASES)} random non-symmetric matrices, for random Y_bar.", False)
+    def verdicts():
+        for k, A in enumerate(INVERSE_CASES):
+            n = A.shape[0]
+            yield check_vjp(lambda a: np.linalg.inv(a.reshape(n, n)).reshape(-1),
+                            lambda a, y_bar: np.asarray(answer(a.reshape(n, n), y_bar.reshape(n, n))).reshape(-1),
+                            A.reshape(-1), quiet=True,
+                            name=f"Your backward rule of the inverse (random non-symmetric matrix {k + 1})")
+
+    return first_failure(verdicts(), "Your backward rule of the inverse is correct: A_bar = J^T Y_bar on "
+                         f"{len(INVERSE_CASES)} random non-symmetric matrices, for random Y_bar.")
 
 
 @exercise("ch06.logdet-vjp", hints=(
@@ -144,19 +140,19 @@ def _inverse_vjp(answer: Callable) -> object:
     "tr(M dA) = sum_ij M_ji dA_ij: which matrix has entries M_ji?",
 ))
 def _logdet_vjp(answer: Callable) -> object:
-    bad = _not_a_function(answer, "Your logdet_vjp")
+    bad = not_a_function(answer, "Your logdet_vjp")
     if bad is not None:
         return bad
-    for k, A in enumerate(LOGDET_CASES):
-        n = A.shape[0]
-        v = check_vjp(lambda a: np.linalg.slogdet(a.reshape(n, n))[1],
-                      lambda a, y_bar: np.asarray(answer(a.reshape(n, n), float(y_bar))).reshape(-1),
-                      A.reshape(-1), quiet=True,
-                      name=f"Your backward rule of log det (random non-symmetric matrix {k + 1})")
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", f"Your backward rule of log det is correct on {len(LOGDET_CASES)} random "
-                 "non-symmetric matrices.", False)
+    def verdicts():
+        for k, A in enumerate(LOGDET_CASES):
+            n = A.shape[0]
+            yield check_vjp(lambda a: np.linalg.slogdet(a.reshape(n, n))[1],
+                            lambda a, y_bar: np.asarray(answer(a.reshape(n, n), float(y_bar))).reshape(-1),
+                            A.reshape(-1), quiet=True,
+                            name=f"Your backward rule of log det (random non-symmetric matrix {k + 1})")
+
+    return first_failure(verdicts(), f"Your backward rule of log det is correct on {len(LOGDET_CASES)} random "
+                         "non-symmetric matrices.")
 
 
 def _describe_chain(case) -> str:
@@ -171,19 +167,16 @@ def _describe_chain(case) -> str:
     "H_{i,i+1} and H_{i+1,i})?",
 ))
 def _hellmann_feynman(answer: Callable) -> object:
-    bad = _not_a_function(answer, "Your energy_gradient")
+    bad = not_a_function(answer, "Your energy_gradient")
     if bad is not None:
         return bad
     refs = reference("ch06.hellmann-feynman")
     cases = hf_cases()
-    for k, what in ((0, "dE0/d eps"), (1, "dE0/d t")):
-        v = check_function(_pair_part(answer, k, "(dE0/d eps, dE0/d t)"), [r[k] for r in refs], cases,
-                           unpack=True, rtol=1e-9, name=f"The {what} of your energy_gradient",
-                           describe=_describe_chain, quiet=True)
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", f"Your Hellmann-Feynman gradients are correct on {len(cases)} random chains.",
-                 False)
+    return first_failure(
+        (check_function(_pair_part(answer, k, "(dE0/d eps, dE0/d t)"), [r[k] for r in refs], cases, unpack=True,
+                        rtol=1e-9, name=f"The {what} of your energy_gradient", describe=_describe_chain, quiet=True)
+         for k, what in ((0, "dE0/d eps"), (1, "dE0/d t"))),
+        f"Your Hellmann-Feynman gradients are correct on {len(cases)} random chains.")
 
 
 @exercise("ch06.fixed-point-vjp", hints=(
@@ -193,20 +186,18 @@ def _hellmann_feynman(answer: Callable) -> object:
     "the adjoint needs the transposed system (I - d_x g)^T lambda = x_bar.",
 ))
 def _fixed_point_vjp(answer: Callable) -> object:
-    bad = _not_a_function(answer, "Your fixed_point_vjp")
+    bad = not_a_function(answer, "Your fixed_point_vjp")
     if bad is not None:
         return bad
 
     def rule(theta, x_bar):
         return np.asarray(answer(theta, fixed_point(theta), x_bar), dtype=float)
 
-    for k, theta in enumerate(FP_THETAS):
-        v = check_vjp(fixed_point, rule, theta, quiet=True,
-                      name=f"Your implicit adjoint of the fixed point (test case {k + 1})")
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", "Your implicit adjoint of the fixed point is correct: it equals J^T x_bar for "
-                 "random x_bar, at two parameter vectors.", False)
+    return first_failure((check_vjp(fixed_point, rule, theta, quiet=True,
+                                    name=f"Your implicit adjoint of the fixed point (test case {k + 1})")
+                          for k, theta in enumerate(FP_THETAS)),
+                         "Your implicit adjoint of the fixed point is correct: it equals J^T x_bar for "
+                         "random x_bar, at two parameter vectors.")
 
 
 @exercise("ch06.wirtinger", hints=(
