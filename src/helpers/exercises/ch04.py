@@ -6,6 +6,8 @@ The reference answers are data computed by the instructor's solutions
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from helpers.check import _emit, check_function, check_value, check_vjp
@@ -15,6 +17,18 @@ def not_a_function(answer, name):
     """The verdict for an answer that should be a function but is not (None: not answered), or
     ``None`` when it is a function. (Shared by the checkers of chapters 4 to 6.)"""
     return None if callable(answer) else check_function(answer, [0.0], [None], name=name)
+
+
+def function_answer(name: str):
+    """Decorator for a checker whose answer must be a function: anything else is refused (or
+    reported as not answered) with ``name`` in the message before the checker runs."""
+    def wrap(checker):
+        @functools.wraps(checker)
+        def checked(answer):
+            bad = not_a_function(answer, name)
+            return bad if bad is not None else checker(answer)
+        return checked
+    return wrap
 
 
 def first_failure(verdicts, correct: str):
@@ -80,10 +94,8 @@ def random_graph(seed: int, n_nodes: int = 25) -> list[GraphNode]:
     "A depth-first search that appends a node after all of its parents gives a topological "
     "order; visit each node once (remember which you have seen) and sweep that order reversed.",
 ))
+@function_answer("Your backward(y)")
 def _topo_backward(answer):
-    bad = not_a_function(answer, "Your backward(y)")
-    if bad is not None:
-        return bad
     refs = reference("ch04.topo-backward")
 
     def verdicts():
@@ -189,10 +201,8 @@ def _part(answer, k: int):
     "u_bar = S^T u_bar_next: S is not symmetric when r varies (and at the fixed ends), so each "
     "interior u_bar_next_i sends r_i-weighted contributions to u_{i-1}, u_i and u_{i+1}.",
 ))
+@function_answer("Your heat_step_vjp")
 def _heat_step_vjp(answer):
-    bad = not_a_function(answer, "Your heat_step_vjp")
-    if bad is not None:
-        return bad
     cases = heat_cases()
 
     def verdicts():

@@ -12,7 +12,7 @@ import numpy as np
 
 from helpers.check import _emit, check_function, check_value, check_vjp, finite_difference_gradient
 from helpers.exercises import exercise, reference
-from helpers.exercises.ch04 import first_failure, not_a_function
+from helpers.exercises.ch04 import first_failure, function_answer
 
 # ----------------------------------------------------------------------------- data
 #: Masses of the FPUT chain (8 particles) at which the normal-mode frequencies are checked:
@@ -92,10 +92,8 @@ def _per_example(answer) -> object:
     "dy/dx_i = exp(x_i) / sum_j exp(x_j), the softmax; subtract max(x) before exponentiating, "
     "or large inputs overflow.",
 ))
-def _logsumexp_vjp(answer: Callable) -> object:
-    bad = not_a_function(answer, "Your logsumexp_vjp")
-    if bad is not None:
-        return bad
+@function_answer("Your logsumexp_vjp")
+def _logsumexp_vjp(answer):
     return first_failure((check_vjp(logsumexp, lambda x, y_bar: answer(x, float(y_bar)), x, quiet=True,
                                     name="Your backward rule of logsumexp"
                                     + (" at inputs near 800, where exp(x) overflows," if x.max() > 100 else ""))
@@ -109,10 +107,8 @@ def _logsumexp_vjp(answer: Callable) -> object:
     "if cannot ask whether x > 1. Compute what both branches give and select between them.",
     "jnp.where(condition, a, b) selects elementwise between two arrays that were both computed.",
 ))
-def _jit_safe(answer: Callable) -> object:
-    bad = not_a_function(answer, "Your branch-free function")
-    if bad is not None:
-        return bad
+@function_answer("Your branch-free function")
+def _jit_safe(answer):
     import helpers
 
     jax = helpers.jax_cpu()

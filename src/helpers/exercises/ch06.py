@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers.check import as_numbers, check_function, check_value, check_vjp
 from helpers.exercises import exercise, reference
-from helpers.exercises.ch04 import first_failure, not_a_function
+from helpers.exercises.ch04 import first_failure, function_answer
 
 
 # ----------------------------------------------------------------------------- data
@@ -119,10 +119,8 @@ def _pair_part(answer, k: int, what: str):
     "dY = -Y dA Y. Each matrix that you move from one side of dA to the other side of the inner "
     "product comes out transposed.",
 ))
-def _inverse_vjp(answer: Callable) -> object:
-    bad = not_a_function(answer, "Your inverse_vjp")
-    if bad is not None:
-        return bad
+@function_answer("Your inverse_vjp")
+def _inverse_vjp(answer):
     def verdicts():
         for k, A in enumerate(INVERSE_CASES):
             n = A.shape[0]
@@ -139,10 +137,8 @@ def _inverse_vjp(answer: Callable) -> object:
     "Write d(log det A) = tr(A^-1 dA) as an inner product <A_bar, dA> = sum_ij A_bar_ij dA_ij.",
     "tr(M dA) = sum_ij M_ji dA_ij: which matrix has entries M_ji?",
 ))
-def _logdet_vjp(answer: Callable) -> object:
-    bad = not_a_function(answer, "Your logdet_vjp")
-    if bad is not None:
-        return bad
+@function_answer("Your logdet_vjp")
+def _logdet_vjp(answer):
     def verdicts():
         for k, A in enumerate(LOGDET_CASES):
             n = A.shape[0]
@@ -166,10 +162,8 @@ def _describe_chain(case) -> str:
     "dE0 = psi^T dH psi. Which entries of H does eps_i change, and which does t_i change (both "
     "H_{i,i+1} and H_{i+1,i})?",
 ))
-def _hellmann_feynman(answer: Callable) -> object:
-    bad = not_a_function(answer, "Your energy_gradient")
-    if bad is not None:
-        return bad
+@function_answer("Your energy_gradient")
+def _hellmann_feynman(answer):
     refs = reference("ch06.hellmann-feynman")
     cases = hf_cases()
     return first_failure(
@@ -185,10 +179,8 @@ def _hellmann_feynman(answer: Callable) -> object:
     "Here d_x g = diag(theta * (1 - t^2)) W and d_theta g = diag(t) with t = tanh(W x* + c); "
     "the adjoint needs the transposed system (I - d_x g)^T lambda = x_bar.",
 ))
-def _fixed_point_vjp(answer: Callable) -> object:
-    bad = not_a_function(answer, "Your fixed_point_vjp")
-    if bad is not None:
-        return bad
+@function_answer("Your fixed_point_vjp")
+def _fixed_point_vjp(answer):
 
     def rule(theta, x_bar):
         return np.asarray(answer(theta, fixed_point(theta), x_bar), dtype=float)
