@@ -25,7 +25,8 @@ def stack_program(x, z):
     return x_bar, z_bar
 
 
-def topo_backward(y):
+def _dfs_order(y):
+    """The nodes reachable from y, each after all of its parents (a topological order)."""
     order, seen = [], set()
 
     def visit(node):
@@ -36,10 +37,18 @@ def topo_backward(y):
             order.append(node)
 
     visit(y)
+    return order
+
+
+def _sweep(y, nodes):
     y.grad = 1.0
-    for node in reversed(order):
+    for node in nodes:
         for parent, local in node.parents:
             parent.grad += node.grad * local
+
+
+def topo_backward(y):
+    _sweep(y, reversed(_dfs_order(y)))
 
 
 def normalize_vjp(x, y_bar):
@@ -88,20 +97,7 @@ def _breadth_first(y):                        # BFS order is not a topological o
 
 
 def _forward_order(y):                        # the topological order, not reversed
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) not in seen:
-            seen.add(id(node))
-            for parent, _ in node.parents:
-                visit(parent)
-            order.append(node)
-
-    visit(y)
-    y.grad = 1.0
-    for node in order:
-        for parent, local in node.parents:
-            parent.grad += node.grad * local
+    _sweep(y, _dfs_order(y))
 
 
 def _heat_not_transposed(u, r, u_bar_next):   # applies S instead of S^T
