@@ -6,39 +6,10 @@ The reference answers are data computed by the instructor's solutions
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from helpers.check import _emit, check_function, check_value, check_vjp
+from helpers.check import _emit, check_function, check_value, check_vjp, first_failure, function_answer
 from helpers.exercises import exercise, reference
-
-def not_a_function(answer, name):
-    """The verdict for an answer that should be a function but is not (None: not answered), or
-    ``None`` when it is a function. (Shared by the checkers of chapters 4 to 6.)"""
-    return None if callable(answer) else check_function(answer, [0.0], [None], name=name)
-
-
-def function_answer(name: str):
-    """Decorator for a checker whose answer must be a function: anything else is refused (or
-    reported as not answered) with ``name`` in the message before the checker runs."""
-    def wrap(checker):
-        @functools.wraps(checker)
-        def checked(answer):
-            bad = not_a_function(answer, name)
-            return bad if bad is not None else checker(answer)
-        return checked
-    return wrap
-
-
-def first_failure(verdicts, correct: str):
-    """Show the first failing verdict of a sequence of quiet checks (generated lazily, so the
-    learner's code is not run again after a failure), or ``correct`` if all pass."""
-    for v in verdicts:
-        if not v:
-            return _emit(v.status, v.message.split(" ", 1)[1], False)
-    return _emit("correct", correct, False)
-
 
 # --------------------------------------------------------------------------- the stack program
 #: Points (x, z) at which the adjoints of y = x exp(z x) are checked.

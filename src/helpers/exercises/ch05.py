@@ -12,7 +12,7 @@ import numpy as np
 
 from helpers.check import _emit, check_function, check_value, check_vjp, finite_difference_gradient
 from helpers.exercises import exercise, reference
-from helpers.exercises.ch04 import first_failure, function_answer
+from helpers.check import first_failure, function_answer
 
 # ----------------------------------------------------------------------------- data
 #: Masses of the FPUT chain (8 particles) at which the normal-mode frequencies are checked:

@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers.check import as_numbers, check_function, check_value, check_vjp
 from helpers.exercises import exercise, reference
-from helpers.exercises.ch04 import first_failure, function_answer
+from helpers.check import first_failure, function_answer
 
 
 # ----------------------------------------------------------------------------- data
