@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from helpers.checkpointing import checkpointed_vjp, referee, schedule_moves
-from helpers.executor import compile_plan
+from helpers.executor import COLUMNS, compile_plan
 from helpers.pebble import IllegalMove, treeverse_steps
 
 
@@ -164,7 +164,8 @@ def test_plan_counts_and_blocks():
             assert plan.n_ops < plan.forward_steps  # far fewer operations than steps
             if res:
                 assert plan.residual_blocks > 0 and plan.evaluations == plan.forward_steps + sum(
-                    1 for row in plan.table if row[5] > 0 and row[8] == 0)
+                    1 for row in plan.table
+                    if row[COLUMNS.index("n_res")] > 0 and row[COLUMNS.index("seed")] == 0)
     store_all = compile_plan(schedule_moves("store_all", 50, 51)[1], 50)
     assert store_all.n_ops == 1 and store_all.state_blocks == 1 and "store 50 states" in store_all.describe()
 

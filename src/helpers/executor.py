@@ -58,10 +58,11 @@ from helpers.stepping import step_functions
 
 __all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "run_plan", "residual_layout"]
 
-COLUMNS = ("src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
+COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
            "seed", "n_rev", "rev_off", "rev_lo")
-(SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
+(KIND, SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
  REV_LO) = range(len(COLUMNS))
+ADVANCE, STATE_BLOCK, RESIDUAL_BLOCK = 0, 1, 2  # the kinds of operation
 PLACE, REMOVE, PAINT = 0, 1, 2
 _CODES = {"place": PLACE, "remove": REMOVE, "paint": PAINT}
 
@@ -237,8 +238,8 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             m += 1
         if m == 0:  # no block here: a plain advance
             _, src_ev, steps, dst_ev = prims[i]
-            row(src=slot_at[src_ev], t_src=(0 if src_ev == -1 else cell_of[src_ev]), n_plain=steps,
-                dst=slot_at[dst_ev])
+            row(kind=ADVANCE, src=slot_at[src_ev], t_src=(0 if src_ev == -1 else cell_of[src_ev]),
+                n_plain=steps, dst=slot_at[dst_ev])
             n_evals += steps
             i += 1
             continue
@@ -264,7 +265,8 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             flat.extend(res_slots)
             rev_off = len(flat)
             flat.extend(state_slots)
-            row(src=slot_at[base_ev], t_src=base, n_plain=r_lo - base, n_res=len(res_cells),
+            row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_plain=r_lo - base,
+                n_res=len(res_cells),
                 res_off=res_off, seed=seed, n_rev=len(state_cells), rev_off=rev_off, rev_lo=lo)
             n_evals += (r_lo - base) + len(res_cells)
             n_res_blocks += 1
@@ -277,7 +279,8 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             rev_off = len(flat)
             flat.extend(rev_slots)
             src_ev = base_ev if k else paints[0][1]
-            row(src=slot_at[src_ev], t_src=base if k else top, n_store=k, store_off=store_off,
+            row(kind=STATE_BLOCK, src=slot_at[src_ev], t_src=base if k else top, n_store=k,
+                store_off=store_off,
                 seed=seed, n_rev=len(painted), rev_off=rev_off, rev_lo=lo)
             n_evals += k
             if k:
@@ -371,11 +374,27 @@ def _pad(n: int) -> int:
     return max(8, 1 << (max(n, 1) - 1).bit_length())
 
 
+SMALL_LOOP_BYTES = 384
+"""States this small are stored and painted in chunks of ``SMALL_LOOP_BYTES // state bytes``
+through a local buffer: XLA's CPU backend compiles a loop whose buffers total well under a
+kilobyte into one native function (``SmallWhileLoopHoistingPass``), about three times faster per
+step than a loop of separate kernels. Larger states use one loop iteration per step."""
+
+
+def chunk_size(state: StateLayout) -> int:
+    """Steps per chunk for the store and paint loops (1: no chunking)."""
+    k = SMALL_LOOP_BYTES // max(state.nbytes, 1)
+    return int(min(k, 64)) if k >= 2 else 1
+
+
 @lru_cache(maxsize=32)
 def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state: StateLayout,
-                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int):
+                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int,
+                 chunk: int = 1):
     """The jitted interpreter for one step function, state layout and buffer shape (module
-    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``."""
+    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``. With
+    ``chunk > 1`` the stored states of a block are written and read ``chunk`` at a time
+    (:data:`SMALL_LOOP_BYTES`); ``slots`` must then have ``chunk`` entries of padding."""
     import jax
     import jax.numpy as jnp
     from jax import lax
@@ -403,6 +422,60 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
 
     def write_state(pool, slot, x):
         return write(pool, state, slot, tu.tree_leaves(x))
+
+    def pack(x):
+        """A state as one flat vector per dtype."""
+        leaves = tu.tree_leaves(x)
+        out = {}
+        for d, _ in state.widths:
+            parts = [jnp.ravel(v) for v, (dd, *_r) in zip(leaves, state.leaves) if dd == d]
+            out[d] = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
+        return out
+
+    def unpack(rows):
+        return tu.tree_unflatten(state.treedef, [rows[d][o:o + n].reshape(shape)
+                                                 for d, o, n, shape in state.leaves])
+
+    def store_chunked(x, pool, n, off, p, slots):
+        """n steps from x, the states written to slots[off:off + n], chunk at a time."""
+        def one_chunk(c, carry):
+            x, pool = carry
+            m = jnp.minimum(chunk, n - c * chunk)
+
+            def body(k, cc):
+                x, bufs = cc
+                x = fns.f(x, p)
+                rows = pack(x)
+                return x, {d: lax.dynamic_update_index_in_dim(bufs[d], rows[d], k, 0) for d in bufs}
+
+            bufs = {d: jnp.zeros((chunk, w), d) for d, w in state.widths}
+            x, bufs = lax.fori_loop(0, m, body, (x, bufs))
+            idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,))
+            idx = jnp.where(jnp.arange(chunk) < m, idx, pool_slots)  # beyond the block: dropped
+            pool = dict(pool)
+            for d, w in state.widths:
+                pool[d] = pool[d].at[idx, :w].set(bufs[d], mode="drop")
+            return x, pool
+
+        return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, (x, pool))
+
+    def paint_chunked(pool, carry, n, off, lo, paint, slots):
+        """paint(cell, x) for the states in slots[off:off + n] (cells lo..lo+n-1), top down."""
+        def one_chunk(c, carry):
+            top = n - c * chunk
+            base = jnp.maximum(top - chunk, 0)
+            m = top - base
+            idx = lax.dynamic_slice(slots, (off + base,), (chunk,))
+            bufs = {d: pool[d][idx, :w] for d, w in state.widths}
+
+            def body(k, cc):
+                jj = m - 1 - k
+                xj = unpack({d: lax.dynamic_index_in_dim(bufs[d], jj, 0, keepdims=False) for d in bufs})
+                return paint(lo + base + jj, xj, cc)
+
+            return lax.fori_loop(0, m, body, carry)
+
+        return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, carry)
 
     def inner(a, b):
         return sum(jnp.vdot(u, v).real.astype(val_t) for u, v in zip(tu.tree_leaves(a), tu.tree_leaves(b)))
@@ -438,67 +511,95 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 return g[0], tu.tree_map(lambda a, b: a + b, p_bar, g[1])
             return g[0], p_bar
 
-        def op(i, carry):
-            pool, cpool, x_bar, p_bar, value = carry
-            r = table[i]
-            x = read_state(pool, r[SRC])
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)
+        def paint(t, xj, c):
+            """Paint cell t from its stored state: the VJP of step t and the running cost."""
+            x_bar, p_bar, value = c
+            x_bar, p_bar = fns.vjp(xj, p, x_bar, p_bar)
+            if has_cost:
+                v, x_bar, p_bar = fns.cost_add(t.astype(int_t), xj, p, x_bar, p_bar)
+                value = value + v.astype(val_t)
+            return x_bar, p_bar, value
 
-            def store(k, c):
-                x, pool = c
-                x = fns.f(x, p)
-                return x, write_state(pool, slots[r[STORE_OFF] + k], x)
+        def seed_paint(t_x, x, c):
+            """Paint cell T: the seed and the running cost at T."""
+            x_bar, p_bar, value = c
+            value = value + inner(seed, x)
+            if not has_cost:
+                return seed, p_bar, value
+            v, x_bar, p_bar = fns.cost_add(t_x.astype(int_t), x, p, seed, p_bar)
+            return x_bar, p_bar, value + v.astype(val_t)
 
-            x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
-            t_res = r[T_SRC] + r[N_PLAIN]
-            if res is not None:
-                def store_res(k, c):
-                    x, pool, cpool = c
-                    y, dep, cv = fwd_res(x, (t_res + k).astype(int_t))
-                    s = slots[r[RES_OFF] + k]
-                    pool = write(pool, res, s, dep)
-                    if cpool is not None:
-                        cpool = cpool.at[s].set(cv.astype(val_t))
-                    return y, pool, cpool
-
-                x, pool, cpool = lax.fori_loop(0, r[N_RES], store_res, (x, pool, cpool))
-            pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),
-                                 lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
-            t_x = (r[T_SRC] + r[N_PLAIN] + r[N_STORE] + r[N_RES]).astype(int_t)
-
-            def seed_paint(k, c):
-                x_bar, p_bar, value = c
-                value = value + inner(seed, x)
-                if not has_cost:
-                    return seed, p_bar, value
-                v, x_bar, p_bar = fns.cost_add(t_x, x, p, seed, p_bar)
-                return x_bar, p_bar, value + v.astype(val_t)
-
-            x_bar, p_bar, value = lax.fori_loop(0, r[SEED], seed_paint, (x_bar, p_bar, value))
-            if res is not None:
-                def paint_res(k, c):
-                    x_bar, p_bar, value = c
-                    j = r[N_RES] - 1 - k
-                    s = slots[r[RES_OFF] + j]
-                    x_bar, p_bar = pull_res(read(pool, res, s), x_bar, p_bar)
-                    if cpool is not None:
-                        value = value + cpool[s]
-                    return x_bar, p_bar, value
-
-                x_bar, p_bar, value = lax.fori_loop(0, r[N_RES], paint_res, (x_bar, p_bar, value))
+        def paint_states(r, pool, c):
+            if chunk > 1:
+                return paint_chunked(pool, c, r[N_REV], r[REV_OFF], r[REV_LO], paint, slots)
 
             def paint_state(k, c):
-                x_bar, p_bar, value = c
                 j = r[N_REV] - 1 - k
-                xj = read_state(pool, slots[r[REV_OFF] + j])
-                x_bar, p_bar = fns.vjp(xj, p, x_bar, p_bar)
-                if has_cost:
-                    v, x_bar, p_bar = fns.cost_add((r[REV_LO] + j).astype(int_t), xj, p, x_bar, p_bar)
-                    value = value + v.astype(val_t)
+                return paint(r[REV_LO] + j, read_state(pool, slots[r[REV_OFF] + j]), c)
+
+            return lax.fori_loop(0, r[N_REV], paint_state, c)
+
+        def advance(r, carry):
+            """Read a slot, step n_plain times, write a slot."""
+            pool, cpool, x_bar, p_bar, value = carry
+            x = read_state(pool, r[SRC])
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)
+            return write_state(pool, r[DST], x), cpool, x_bar, p_bar, value
+
+        def state_block(r, carry):
+            """Store n_store states from a slot, seed if the top is T, paint from the states."""
+            pool, cpool, x_bar, p_bar, value = carry
+            x = read_state(pool, r[SRC])
+            if chunk > 1:
+                x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
+            else:
+                def store(k, c):
+                    x, pool = c
+                    x = fns.f(x, p)
+                    return x, write_state(pool, slots[r[STORE_OFF] + k], x)
+
+                x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
+            t_x = r[T_SRC] + r[N_STORE]
+            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_x, x, c), (x_bar, p_bar, value))
+            return (pool, cpool, *paint_states(r, pool, c))
+
+        def residual_block(r, carry):
+            """Step n_plain, keep the residuals of n_res steps, seed if the top is T, pull back
+            through the residuals, then paint the cells below from their states."""
+            pool, cpool, x_bar, p_bar, value = carry
+            x = read_state(pool, r[SRC])
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)
+            t_res = r[T_SRC] + r[N_PLAIN]
+
+            def store_res(k, c):
+                x, pool, cpool = c
+                y, dep, cv = fwd_res(x, (t_res + k).astype(int_t))
+                s = slots[r[RES_OFF] + k]
+                pool = write(pool, res, s, dep)
+                if cpool is not None:
+                    cpool = cpool.at[s].set(cv.astype(val_t))
+                return y, pool, cpool
+
+            x, pool, cpool = lax.fori_loop(0, r[N_RES], store_res, (x, pool, cpool))
+            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
+                              (x_bar, p_bar, value))
+
+            def paint_res(k, c):
+                x_bar, p_bar, value = c
+                s = slots[r[RES_OFF] + r[N_RES] - 1 - k]
+                x_bar, p_bar = pull_res(read(pool, res, s), x_bar, p_bar)
+                if cpool is not None:
+                    value = value + cpool[s]
                 return x_bar, p_bar, value
 
-            x_bar, p_bar, value = lax.fori_loop(0, r[N_REV], paint_state, (x_bar, p_bar, value))
-            return pool, cpool, x_bar, p_bar, value
+            c = lax.fori_loop(0, r[N_RES], paint_res, c)
+            return (pool, cpool, *paint_states(r, pool, c))
+
+        branches = [advance, state_block] + ([residual_block] if res is not None else [])
+
+        def op(i, carry):
+            r = table[i]
+            return lax.switch(r[KIND], branches, r, carry)
 
         carry = lax.fori_loop(0, n_ops, op, (pool, cpool, x_bar, p_bar, value))
         return carry[2], carry[3], carry[4]
@@ -610,9 +711,10 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     dtypes = {d for d, _ in prep.state.widths} | ({d for d, _ in res.widths} if res else set())
     widths = tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
     has_p = prep.params is not None
+    chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
-                      widths, plan.pool_slots)
-    n_rows, n_flat = _pad(plan.n_ops), _pad(len(plan.slots))
+                      widths, plan.pool_slots, chunk)
+    n_rows, n_flat = _pad(plan.n_ops), _pad(len(plan.slots) + chunk)
     table = np.zeros((n_rows, len(COLUMNS)), np.int32)
     table[:plan.n_ops] = plan.table
     slots = np.zeros(n_flat, np.int32)
