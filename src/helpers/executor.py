@@ -43,6 +43,21 @@ counts (zero when the row has no such part), with ``lax.dynamic_update_slice`` i
 Running costs are summed on the device in painting order (:math:`T, T-1, \dots, 0`), the
 parameter adjoint is accumulated in the same order, and nothing returns to the host until the
 gradient is done.
+
+The columns of a row: ``kind`` (0 advance, 1 block, 2 residual block; for reading), ``src`` and
+``t_src`` (the slot and cell of the starting state), ``n_plain`` (steps whose states are not
+kept), ``n_store`` and ``store_off`` (steps whose states go to ``slots[store_off:]``), ``n_res``
+and ``res_off`` (steps whose residuals go to ``slots[res_off:]``), ``dst`` (the slot that
+receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :math:`T`),
+``n_rev``, ``rev_off`` and ``rev_lo`` (paints from the stored states of cells
+``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``). A row has no
+conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
+memory.
+
+**Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
+into one native function instead of a sequence of kernel calls, about three times faster per
+step. States under :data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local
+buffer of :func:`chunk_size` states, copied to and from the slots one chunk at a time.
 """
 
 from __future__ import annotations
@@ -56,7 +71,8 @@ import numpy as np
 
 from helpers.stepping import step_functions
 
-__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "run_plan", "residual_layout"]
+__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
+           "residual_layout", "chunk_size", "SMALL_LOOP_BYTES"]
 
 COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
            "seed", "n_rev", "rev_off", "rev_lo")
@@ -95,6 +111,21 @@ class Plan:
     @property
     def n_ops(self) -> int:
         return int(self.table.shape[0])
+
+    def device_arrays(self, chunk: int = 1):
+        """The table and slot list padded (to a power of two, ``chunk`` spare slot entries) and
+        on the default device, with the row count: the arguments of the interpreter, made once
+        per plan."""
+        cache = self.__dict__.setdefault("_device", {})
+        if chunk not in cache:
+            import jax.numpy as jnp
+
+            table = np.zeros((_pad(self.n_ops), len(COLUMNS)), np.int32)
+            table[:self.n_ops] = self.table
+            slots = np.zeros(_pad(len(self.slots) + chunk), np.int32)
+            slots[:len(self.slots)] = self.slots
+            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(self.n_ops))
+        return cache[chunk]
 
     def describe(self) -> str:
         """One line per operation, for reading a plan (small plans only)."""
@@ -376,9 +407,8 @@ def _pad(n: int) -> int:
 
 SMALL_LOOP_BYTES = 384
 """States this small are stored and painted in chunks of ``SMALL_LOOP_BYTES // state bytes``
-through a local buffer: XLA's CPU backend compiles a loop whose buffers total well under a
-kilobyte into one native function (``SmallWhileLoopHoistingPass``), about three times faster per
-step than a loop of separate kernels. Larger states use one loop iteration per step."""
+through a local buffer (module docstring; XLA's ``SmallWhileLoopHoistingPass``). Larger states
+use one loop iteration per step."""
 
 
 def chunk_size(state: StateLayout) -> int:
@@ -539,18 +569,15 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
 
             return lax.fori_loop(0, r[N_REV], paint_state, c)
 
-        def advance(r, carry):
-            """Read a slot, step n_plain times, write a slot."""
+        def op(i, carry):
+            """One row of the table. Every part is a loop whose trip count comes from the row
+            (zero when the row has no such part): no conditionals, so that XLA updates the slot
+            buffer in place (a conditional would copy it)."""
             pool, cpool, x_bar, p_bar, value = carry
+            r = table[i]
             x = read_state(pool, r[SRC])
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)
-            return write_state(pool, r[DST], x), cpool, x_bar, p_bar, value
-
-        def state_block(r, carry):
-            """Store n_store states from a slot, seed if the top is T, paint from the states."""
-            pool, cpool, x_bar, p_bar, value = carry
-            x = read_state(pool, r[SRC])
-            if chunk > 1:
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)  # advance
+            if chunk > 1:  # store the states of a block
                 x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
             else:
                 def store(k, c):
@@ -559,47 +586,33 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                     return x, write_state(pool, slots[r[STORE_OFF] + k], x)
 
                 x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
-            t_x = r[T_SRC] + r[N_STORE]
-            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_x, x, c), (x_bar, p_bar, value))
-            return (pool, cpool, *paint_states(r, pool, c))
+            t_res = r[T_SRC] + r[N_PLAIN] + r[N_STORE]
+            if res is not None:  # keep the residuals of the steps of a residual block
+                def store_res(k, c):
+                    x, pool, cpool = c
+                    y, dep, cv = fwd_res(x, (t_res + k).astype(int_t))
+                    s = slots[r[RES_OFF] + k]
+                    pool = write(pool, res, s, dep)
+                    if cpool is not None:
+                        cpool = cpool.at[s].set(cv.astype(val_t))
+                    return y, pool, cpool
 
-        def residual_block(r, carry):
-            """Step n_plain, keep the residuals of n_res steps, seed if the top is T, pull back
-            through the residuals, then paint the cells below from their states."""
-            pool, cpool, x_bar, p_bar, value = carry
-            x = read_state(pool, r[SRC])
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)
-            t_res = r[T_SRC] + r[N_PLAIN]
-
-            def store_res(k, c):
-                x, pool, cpool = c
-                y, dep, cv = fwd_res(x, (t_res + k).astype(int_t))
-                s = slots[r[RES_OFF] + k]
-                pool = write(pool, res, s, dep)
-                if cpool is not None:
-                    cpool = cpool.at[s].set(cv.astype(val_t))
-                return y, pool, cpool
-
-            x, pool, cpool = lax.fori_loop(0, r[N_RES], store_res, (x, pool, cpool))
+                x, pool, cpool = lax.fori_loop(0, r[N_RES], store_res, (x, pool, cpool))
+            pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
+                                 lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
             c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
                               (x_bar, p_bar, value))
+            if res is not None:  # pull back through the residuals, top down
+                def paint_res(k, c):
+                    x_bar, p_bar, value = c
+                    s = slots[r[RES_OFF] + r[N_RES] - 1 - k]
+                    x_bar, p_bar = pull_res(read(pool, res, s), x_bar, p_bar)
+                    if cpool is not None:
+                        value = value + cpool[s]
+                    return x_bar, p_bar, value
 
-            def paint_res(k, c):
-                x_bar, p_bar, value = c
-                s = slots[r[RES_OFF] + r[N_RES] - 1 - k]
-                x_bar, p_bar = pull_res(read(pool, res, s), x_bar, p_bar)
-                if cpool is not None:
-                    value = value + cpool[s]
-                return x_bar, p_bar, value
-
-            c = lax.fori_loop(0, r[N_RES], paint_res, c)
+                c = lax.fori_loop(0, r[N_RES], paint_res, c)
             return (pool, cpool, *paint_states(r, pool, c))
-
-        branches = [advance, state_block] + ([residual_block] if res is not None else [])
-
-        def op(i, carry):
-            r = table[i]
-            return lax.switch(r[KIND], branches, r, carry)
 
         carry = lax.fori_loop(0, n_ops, op, (pool, cpool, x_bar, p_bar, value))
         return carry[2], carry[3], carry[4]
@@ -651,17 +664,23 @@ def prepare(step: Callable, x0: Any, params: Any, adjoint_seed: Any, step_cost: 
     import jax.numpy as jnp
 
     tu = jax.tree_util
-    x0 = tu.tree_map(lambda a: a if isinstance(a, jax.Array) and not a.weak_type
-                     else jnp.asarray(np.asarray(a)), x0)
-    if params is not None:
-        params = tu.tree_map(lambda a: a if isinstance(a, jax.Array) else jnp.asarray(a), params)
+    Array = jax.Array
+
+    def strong(a):  # a JAX array without weak type (a Python scalar or numpy array converted)
+        return a if isinstance(a, Array) and not a.weak_type else jnp.asarray(np.asarray(a))
+
     leaves, tree = tu.tree_flatten(x0)
-    seed = tu.tree_unflatten(tree, [jnp.asarray(s, dtype=v.dtype) for s, v in
-                                    zip(tu.tree_leaves(adjoint_seed), leaves)])
+    leaves = [strong(v) for v in leaves]
+    x0 = tu.tree_unflatten(tree, leaves)
     p_leaves, p_tree = tu.tree_flatten(params)
-    key_x = tuple((tuple(v.shape), str(v.dtype)) for v in leaves)
-    key_p = tuple((tuple(np.shape(v)), str(jnp.result_type(v)), bool(getattr(v, "weak_type", False)))
-                  for v in p_leaves)
+    p_leaves = [v if isinstance(v, Array) else jnp.asarray(v) for v in p_leaves]
+    if params is not None:
+        params = tu.tree_unflatten(p_tree, p_leaves)
+    seed = tu.tree_unflatten(tree, [s if isinstance(s, Array) and s.dtype == v.dtype and not s.weak_type
+                                    else jnp.asarray(s, dtype=v.dtype)
+                                    for s, v in zip(tu.tree_leaves(adjoint_seed), leaves)])
+    key_x = tuple((v.shape, v.dtype) for v in leaves)
+    key_p = tuple((v.shape, v.dtype, v.weak_type) for v in p_leaves)
     state, res, per_step = _analyse(step, step_cost, params is not None, tree, key_x, p_tree, key_p,
                                     bool(want_residuals))
     return Prepared(x0, params, seed, state, res, per_step)
@@ -714,14 +733,11 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
                       widths, plan.pool_slots, chunk)
-    n_rows, n_flat = _pad(plan.n_ops), _pad(len(plan.slots) + chunk)
-    table = np.zeros((n_rows, len(COLUMNS)), np.int32)
-    table[:plan.n_ops] = plan.table
-    slots = np.zeros(n_flat, np.int32)
-    slots[:len(plan.slots)] = plan.slots
-    args = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(plan.n_ops), prep.x0, prep.params, prep.seed)
-    avals = jax.tree_util.tree_map(lambda a: (a.shape, str(a.dtype), getattr(a, "weak_type", False)), args)
-    key = (fn, str(jax.tree_util.tree_structure(args)), str(avals))
+    table, slots, n_ops = plan.device_arrays(chunk)
+    args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
+    leaves, tree = jax.tree_util.tree_flatten(args[3:])
+    key = (fn, table.shape, slots.shape, tree,
+           tuple((v.shape, v.dtype, getattr(v, "weak_type", False)) for v in leaves))
     compiled, compile_seconds = _executable(key, fn, args)
     report = None
     if memory is not None:
