@@ -47,6 +47,10 @@ def _stream_text(outputs) -> str:
         data = out.get("text") if isinstance(out, dict) else getattr(out, "text", None)
         if data:
             text.append("".join(data))
+        # exercise verdicts are display_data outputs (text/plain and text/html, with metadata)
+        rich = out.get("data") if isinstance(out, dict) else getattr(out, "data", None)
+        if rich and "text/plain" in rich:
+            text.append("".join(rich["text/plain"]) + "\n")
     return "".join(text)
 
 

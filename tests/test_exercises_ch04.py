@@ -10,7 +10,7 @@ from helpers.exercises.ch04 import (normalize_vjp, reference_backward, stack_pro
 def test_stack_program():
     assert check("ch04.stack-program", stack_program_adjoints)
     v = check("ch04.stack-program", lambda x, z: (np.exp(z * x), x * x * np.exp(z * x)))
-    assert not v and "x =" in v.message
+    assert not v and "called with" in v.message
 
 
 def test_topo_backward_accepts_reference_and_rejects_the_recursive_bug():

@@ -20,7 +20,7 @@ def test_unanswered():
 def test_wrong_answers_fail(capsys):
     # double-counted bonds give twice the energy
     v = check("ch11.exact-energy", 2 * ch11.exact_energy_4x4(2.0))
-    assert not v and "2 times too large" in v.message
+    assert not v and "times" not in v.message
     # forgetting the min(1, .) accepts downhill moves with probability > 1
     assert not check("ch11.acceptance", lambda T: np.exp(-np.array([-8, -4, 0, 4, 8]) / T))
     # the grid point nearest to 1/2 instead of the interpolated crossing

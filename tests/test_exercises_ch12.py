@@ -11,7 +11,7 @@ from helpers.exercises import ch12
 def test_ion():
     assert check("ch12.ion-single-gaussian", -16 / (3 * math.pi))
     v = check("ch12.ion-single-gaussian", -4 / (3 * math.pi))
-    assert not v and "times too small" in v.message
+    assert not v and "times" not in v.message
     assert check("ch12.ion-single-gaussian", None).status == "unanswered"
 
 

@@ -5,55 +5,78 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.check import check_function, check_value
-from helpers.exercises import exercise
-
-_EPS = float(np.finfo(float).eps)
-
-# Test functions with their exact derivatives, kept away from singularities.
-_CASES = [
-    (np.sin, np.cos, 1.0),
-    (np.exp, np.exp, -0.7),
-    (lambda x: x**3 - 2 * x, lambda x: 3 * x**2 - 2, 2.5),
-    (lambda x: np.exp(x) / np.sqrt(np.sin(x) ** 3 + np.cos(x) ** 3),
-     lambda x: (np.exp(x) / np.sqrt(np.sin(x) ** 3 + np.cos(x) ** 3))
-     * (1 - 3 * np.sin(x) * np.cos(x) * (np.sin(x) - np.cos(x)) / (2 * (np.sin(x) ** 3 + np.cos(x) ** 3))),
-     1.5),
-    (lambda x: np.log(1 + x**2), lambda x: 2 * x / (1 + x**2), 30.0),
-]
+from helpers.exercises import exercise, reference
 
 
-@exercise("ch02.optimal-step")
+def _bumpy(x):
+    return np.exp(x) / np.sqrt(np.sin(x) ** 3 + np.cos(x) ** 3)
+
+
+def _cubic(x):
+    return x**3 - 2 * x
+
+
+def _log_bump(x):
+    return np.log(1 + x**2)
+
+
+#: Test functions and points of the differentiator exercises (kept away from singularities).
+#: The derivatives the checks compare with are reference data.
+CASES = [(np.sin, 1.0), (np.exp, -0.7), (_cubic, 2.5), (_bumpy, 1.5), (_log_bump, 30.0)]
+#: The fourth-order check uses the first three only: their higher derivatives are of order one,
+#: so the five-point stencil at its optimal step reaches ~1e-13, where the best central
+#: difference (~1e-10) fails.
+FOURTH_ORDER_CASES = CASES[:3]
+#: Where the expression-size formula is tested.
+SWELL_POINTS = [0, 1, 2, 3, 7, 12, 20]
+
+
+@exercise("ch02.optimal-step", hints=(
+    "Write the total error of the forward difference as truncation plus round-off, and find "
+    "the step where it is smallest (where its derivative with respect to h vanishes).",
+    "Set dE/dh = 0 for E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h; then put in f(1) and f''(1) for f = sin.",
+))
 def _optimal_step(answer):
-    return check_value(answer, 2 * np.sqrt(_EPS), rtol=1e-3, name="Your optimal step",
-                       hint="set dE/dh = 0 in E(h) = h|f''|/2 + 2 eps |f|/h; for sin at 1, |f''| = |f|")
+    return check_value(answer, reference("ch02.optimal-step"), rtol=1e-3, name="Your optimal step")
 
 
-def _derivative_check(answer, rtol, name, hint):
-    points = [(f, x) for f, _, x in _CASES]
-    exact = {id(f): fp for f, fp, _ in _CASES}
-    return check_function(answer, lambda f, x: exact[id(f)](x), points, unpack=True,
-                          rtol=rtol, atol=0.0, name=name, hint=hint)
-
-
-@exercise("ch02.complex-step")
+@exercise("ch02.complex-step", hints=(
+    "An analytic f can be evaluated at a complex argument. Expand f(x + i h) in a Taylor series: "
+    "which part carries f'(x), and is any subtraction of nearly equal numbers left?",
+    "Im f(x + i h) = h f'(x) + O(h^3), so the step can be tiny: far below the sqrt(eps) of a "
+    "finite difference.",
+))
 def _complex_step(answer):
-    return _derivative_check(answer, 1e-14, "Your complex-step derivative",
-                             "evaluate f at x + 1j*h with a tiny h (1e-200) and take the imaginary part over h")
+    return check_function(answer, reference("ch02.complex-step"), CASES, unpack=True, rtol=1e-14,
+                          atol=1e-300, name="Your complex-step derivative")
 
 
-@exercise("ch02.fourth-order")
+@exercise("ch02.fourth-order", hints=(
+    "The stencil is given; what is left is the step. Balance its truncation error against its "
+    "round-off, as in the section on the optimal step.",
+    "Minimise h^4/30 + 3 eps/(2h) and scale the step with max(1, |x|).",
+))
 def _fourth_order(answer):
-    # Only the first three cases: their higher derivatives are of order one, so the five-point
-    # stencil at its optimal step reaches ~1e-13, while the best central difference (~1e-10) fails.
-    points = [(f, x) for f, _, x in _CASES[:3]]
-    exact = {id(f): fp for f, fp, _ in _CASES[:3]}
-    return check_function(answer, lambda f, x: exact[id(f)](x), points, unpack=True, rtol=1e-11,
-                          atol=0.0, name="Your fourth-order difference",
-                          hint="check the stencil's signs and the 12h denominator, then use h ~ 1e-3 * max(1, |x|)")
+    return check_function(answer, reference("ch02.fourth-order"), FOURTH_ORDER_CASES, unpack=True,
+                          rtol=1e-11, atol=1e-300, name="Your fourth-order difference")
 
 
-@exercise("ch02.swell")
+@exercise("ch02.swell", hints=(
+    "Draw the trees of l_1 and l_2 and count their nodes; then say how the tree of l_n is "
+    "built from two copies of the tree of l_{n-1}.",
+    "Write s_n in terms of s_{n-1} (a linear recursion with a constant term) and solve it by "
+    "shifting s_n by a constant.",
+))
 def _swell(answer):
-    return check_function(answer, lambda n: 6 * 2**n - 5, [0, 1, 2, 5, 10, 20], rtol=0, atol=0.5,
-                          name="Your expression size",
-                          hint="the new tree is a '*' node over (4*l) and (1-l): s_n = 2 s_{n-1} + 5, s_0 = 1")
+    return check_function(answer, reference("ch02.swell"), SWELL_POINTS, rtol=0, atol=0.5,
+                          integer=True, name="Your expression size")
+
+
+@exercise("ch02.truncated-series", hints=(
+    "Differentiate the polynomial p_N(x) = sum x^k/k! term by term: which polynomial is p_N'?",
+    "Both errors are tails of the series for e: compare the tail that starts at 1/8! with the one "
+    "that starts at 1/9!. Compute them without rounding the sums to a few digits.",
+))
+def _truncated_series(answer):
+    return check_value(answer, reference("ch02.truncated-series"), rtol=1e-6,
+                       name="Your ratio of the two errors")

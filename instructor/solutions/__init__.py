@@ -1,0 +1,1 @@
+"""Reference solutions and wrong-answer catalogues, one module per chapter (see ``instructor``)."""
