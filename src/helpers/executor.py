@@ -374,6 +374,8 @@ def residual_layout(step: Callable, x0: Any, params: Any, step_cost: Callable | 
             dep.update(eqn.outvars)
     per_step = tuple(not isinstance(v, Literal) and v in dep for v in jaxpr.outvars)
     avals = [v.aval for v, keep in zip(jaxpr.outvars, per_step) if keep]
+    if step_cost is not None:
+        avals.append(jax.eval_shape(lambda x, p, t: fns.cost(t, x, p), x0, params, t0))
     return StateLayout.of(avals), per_step
 
 
@@ -436,15 +438,20 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     val_t = jnp.asarray(0.0).dtype
 
     def read(pool, layout: StateLayout, slot):
+        """The leaves stored in one slot: one dynamic slice of the row per dtype, then static
+        slices (one kernel per dtype, not one per leaf)."""
         zero = jnp.zeros_like(slot)
-        return [lax.dynamic_slice(pool[d], (slot, zero + o), (1, n)).reshape(shape)
-                for d, o, n, shape in layout.leaves]
+        rows = {d: lax.dynamic_slice(pool[d], (slot, zero), (1, w))[0] for d, w in layout.widths}
+        return [rows[d][o:o + n].reshape(shape) for d, o, n, shape in layout.leaves]
 
     def write(pool, layout: StateLayout, slot, leaves):
+        """Store leaves in one slot: one concatenation and one update per dtype."""
         pool = dict(pool)
         zero = jnp.zeros_like(slot)
-        for v, (d, o, n, _shape) in zip(leaves, layout.leaves):
-            pool[d] = lax.dynamic_update_slice(pool[d], jnp.reshape(v, (1, n)).astype(d), (slot, zero + o))
+        for d, _ in layout.widths:
+            parts = [jnp.ravel(v).astype(d) for v, (dd, *_r) in zip(leaves, layout.leaves) if dd == d]
+            row = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
+            pool[d] = lax.dynamic_update_slice(pool[d], row[None, :], (slot, zero))
         return pool
 
     def read_state(pool, slot):
@@ -513,7 +520,6 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     def run(table, slots, n_ops, x0, p, seed):
         pool = {d: jnp.zeros((pool_slots, w), d) for d, w in widths}
         pool = write_state(pool, jnp.int32(0), x0)
-        cpool = jnp.zeros((pool_slots,), val_t) if (res is not None and has_cost) else None
         x_bar = tu.tree_map(jnp.zeros_like, x0)
         p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
         value = jnp.zeros((), val_t)
@@ -529,7 +535,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 raise RuntimeError("residual blocks: the step's residuals changed between traces")
             y, c = primal if has_cost else (primal, None)
             box["cost_dtype"] = None if c is None else c.dtype
-            return y, [v for v, keep in zip(leaves, per_step) if keep], c
+            return y, [v for v, keep in zip(leaves, per_step) if keep] + ([c] if has_cost else [])
 
         def pull_res(dep, x_bar, p_bar):
             it_dep, it_inv = iter(dep), iter(invariant)
@@ -573,7 +579,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             """One row of the table. Every part is a loop whose trip count comes from the row
             (zero when the row has no such part): no conditionals, so that XLA updates the slot
             buffer in place (a conditional would copy it)."""
-            pool, cpool, x_bar, p_bar, value = carry
+            pool, x_bar, p_bar, value = carry
             r = table[i]
             x = read_state(pool, r[SRC])
             x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)  # advance
@@ -589,15 +595,11 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             t_res = r[T_SRC] + r[N_PLAIN] + r[N_STORE]
             if res is not None:  # keep the residuals of the steps of a residual block
                 def store_res(k, c):
-                    x, pool, cpool = c
-                    y, dep, cv = fwd_res(x, (t_res + k).astype(int_t))
-                    s = slots[r[RES_OFF] + k]
-                    pool = write(pool, res, s, dep)
-                    if cpool is not None:
-                        cpool = cpool.at[s].set(cv.astype(val_t))
-                    return y, pool, cpool
+                    x, pool = c
+                    y, kept = fwd_res(x, (t_res + k).astype(int_t))
+                    return y, write(pool, res, slots[r[RES_OFF] + k], kept)
 
-                x, pool, cpool = lax.fori_loop(0, r[N_RES], store_res, (x, pool, cpool))
+                x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
             pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
                                  lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
             c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
@@ -605,17 +607,17 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             if res is not None:  # pull back through the residuals, top down
                 def paint_res(k, c):
                     x_bar, p_bar, value = c
-                    s = slots[r[RES_OFF] + r[N_RES] - 1 - k]
-                    x_bar, p_bar = pull_res(read(pool, res, s), x_bar, p_bar)
-                    if cpool is not None:
-                        value = value + cpool[s]
+                    kept = read(pool, res, slots[r[RES_OFF] + r[N_RES] - 1 - k])
+                    if has_cost:  # the running cost's value, kept with the residuals
+                        kept, value = kept[:-1], value + kept[-1].astype(val_t)
+                    x_bar, p_bar = pull_res(kept, x_bar, p_bar)
                     return x_bar, p_bar, value
 
                 c = lax.fori_loop(0, r[N_RES], paint_res, c)
-            return (pool, cpool, *paint_states(r, pool, c))
+            return (pool, *paint_states(r, pool, c))
 
-        carry = lax.fori_loop(0, n_ops, op, (pool, cpool, x_bar, p_bar, value))
-        return carry[2], carry[3], carry[4]
+        carry = lax.fori_loop(0, n_ops, op, (pool, x_bar, p_bar, value))
+        return carry[1], carry[2], carry[3]
 
     return jax.jit(run)
 
