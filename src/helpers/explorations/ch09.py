@@ -30,7 +30,8 @@ def target_explorer(n: int = 500) -> Explorer:
 
     Left panel: target and recovered density. Right panel: the recovered potential
     :math:`V(x) - E_0` where the density exceeds :math:`10^{-8}` of its peak (beyond, the
-    potential is ill-determined and rises steeply), on a scale that leaves out the extreme 2 %. Readouts: the L1 distance between the
+    potential is ill-determined and rises steeply) and away from the last three grid points
+    before each wall, on a scale that leaves out the extreme 2 %. Readouts: the L1 distance between the
     target and the recovered potential's ground-state density, the gap :math:`E_1 - E_0`, and
     the height of the barrier between the bumps above the lower well.
     """
@@ -56,8 +57,10 @@ def target_explorer(n: int = 500) -> Explorer:
         ax_rho.plot(x, psi**2 / h, color="C3", lw=1.2, ls="--", label="recovered")
         ax_rho.set_xlabel("position x")
         ax_rho.set_ylabel("density (per unit length)")
-        ax_rho.legend(loc="upper right", fontsize="small", frameon=False)
-        shown = target > 1e-8 * target.max()
+        ax_rho.legend(loc="center left", fontsize="x-small", frameon=False)
+        # the potential where the density is not negligible, leaving out the last grid points before
+        # the walls (a target that does not vanish there needs a deep well at the last point)
+        shown = (target > 1e-8 * target.max()) & (np.abs(x) < 1 - 3 * h)
         ax_V.plot(x[shown], (V - E0)[shown], color="C0")
         core = (V - E0)[shown]
         lo, hi = np.percentile(core, [2, 98])
@@ -69,7 +72,7 @@ def target_explorer(n: int = 500) -> Explorer:
         # the barrier between the bumps, above the deeper well; the last grid points before the walls
         # are left out (a target that does not vanish there needs a deep well at the last point)
         between = np.abs(x) <= separation
-        inner = shown & (np.abs(x) < 1 - 3 * h)
+        inner = shown
         barrier = 0.0
         if between.any() and (~between & inner).any():
             barrier = max(0.0, float(V[between & inner].max() - V[~between & inner].min()))

@@ -19,7 +19,7 @@ __all__ = ["ising_explorer"]
 
 def ising_explorer(predict: Callable[[np.ndarray], np.ndarray],
                    curves: Mapping[int, tuple[Sequence[float], Sequence[float]]] | None = None, *,
-                   sizes: Sequence[int] = (16, 32), n_samples: int = 16, n_updates: int = 6,
+                   sizes: Sequence[int] = (16, 32), n_samples: int = 24, n_updates: int = 10,
                    blocks: int = 4, seed: int = 0) -> Explorer:
     """Temperature and lattice size against the network's output on live samples.
 
