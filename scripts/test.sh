@@ -26,6 +26,8 @@ if ! command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1 && [ ! -x /usr/bin/chrom
   fi
 fi
 bash scripts/fetch_mathjax.sh
+# Instructor tools for the nbgrader round-trip test, without moving any pinned package.
+python -m pip install --quiet -c <(grep -v '^-e' requirements.txt) -r instructor/requirements.txt
 
 start=$(date +%s)
 step() { echo; echo "== [$(( $(date +%s) - start )) s] $*"; }

@@ -13,7 +13,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
-NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb")) + [ROOT / "templates" / "chapter_template.ipynb"]
+def _uses_helpers(path: Path) -> bool:
+    """A notebook whose code imports the helper package (it needs the Colab set-up cell)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return bool(re.search(r"^\s*(import helpers|from helpers)", code, re.M))
+
+
+NOTEBOOKS = [p for p in sorted((ROOT / "book").rglob("*.ipynb")) + [ROOT / "templates" / "chapter_template.ipynb"]
+             if _uses_helpers(p)]
 
 
 def _requirements() -> list[str]:

@@ -3,6 +3,7 @@
     python -m helpers.edition student OUT/      # student notebooks (no outputs) under OUT/book/...
     python -m helpers.edition site OUT/         # a buildable, solution-free copy of the book in OUT/
     python -m helpers.edition leaks OUT/        # exit 1 if any solution text appears under OUT/
+    python -m helpers.edition nbgrader OUT/     # nbgrader source notebooks (see helpers.nbgrader_edition)
 
 What is removed from a notebook:
 - gated solutions: the text from a ```{solution-start}``` fence to the matching
@@ -258,10 +259,14 @@ def _leaks_in_tree(root: Path, tree: Path, public_outputs: Path | None = None) -
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.edition", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["student", "site", "leaks"])
+    ap.add_argument("what", choices=["student", "site", "leaks", "nbgrader"])
     ap.add_argument("out", type=Path)
     ap.add_argument("--public-outputs", type=Path, default=None,
                     help="for 'leaks': student notebooks with outputs whose printed text is public")
+    ap.add_argument("--chapters", nargs="*", default=None,
+                    help="for 'nbgrader': the chapters to write (default: all), e.g. ch02 ch07")
+    ap.add_argument("--points", type=float, default=1.0,
+                    help="for 'nbgrader': points per exercise (default 1)")
     ap.add_argument("--book-root", type=Path, default=Path.cwd(),
                     help="the repository root holding book/ and _config.yml (default: .)")
     args = ap.parse_args(argv)
@@ -271,6 +276,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.what == "student":
         written = write_student_edition(root, args.out.resolve())
         print(f"wrote {len(written)} student notebooks under {args.out}")
+    elif args.what == "nbgrader":
+        from helpers.nbgrader_edition import write_nbgrader_course
+
+        try:
+            written = write_nbgrader_course(root, args.out.resolve(), args.chapters, args.points)
+        except ValueError as exc:
+            ap.error(str(exc))
+        n = sum(len(v) for v in written.values())
+        print(f"wrote nbgrader assignments for {len(written)} chapters ({n} exercises) under "
+              f"{args.out}/source; run nbgrader from {args.out}")
     elif args.what == "site":
         write_student_site(root, args.out.resolve())
         print(f"wrote a solution-free copy of the book in {args.out}")

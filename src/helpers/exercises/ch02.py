@@ -34,7 +34,7 @@ SWELL_POINTS = [0, 1, 2, 3, 7, 12, 20]
 @exercise("ch02.optimal-step", hints=(
     "Write the total error of the forward difference as truncation plus round-off, and find "
     "the step where it is smallest (where its derivative with respect to h vanishes).",
-    "With E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h, what are |f''| and |f| for sin at x = 1?",
+    "Set dE/dh = 0 for E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h; then put in f(1) and f''(1) for f = sin.",
 ))
 def _optimal_step(answer):
     return check_value(answer, reference("ch02.optimal-step"), rtol=1e-3, name="Your optimal step")
@@ -70,3 +70,13 @@ def _fourth_order(answer):
 def _swell(answer):
     return check_function(answer, reference("ch02.swell"), SWELL_POINTS, rtol=0, atol=0.5,
                           integer=True, name="Your expression size")
+
+
+@exercise("ch02.truncated-series", hints=(
+    "Differentiate the polynomial p_N(x) = sum x^k/k! term by term: which polynomial is p_N'?",
+    "Both errors are tails of the series for e: compare the tail that starts at 1/8! with the one "
+    "that starts at 1/9!. Compute them without rounding the sums to a few digits.",
+))
+def _truncated_series(answer):
+    return check_value(answer, reference("ch02.truncated-series"), rtol=1e-6,
+                       name="Your ratio of the two errors")
