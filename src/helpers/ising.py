@@ -88,6 +88,17 @@ def _neighbour_sum(s: np.ndarray) -> np.ndarray:
     return (np.roll(s, 1, -1) + np.roll(s, -1, -1) + np.roll(s, 1, -2) + np.roll(s, -1, -2))
 
 
+def _batch_temperatures(temperature: Any, batch: tuple[int, ...], who: str) -> np.ndarray:
+    T = np.asarray(temperature, dtype=float)
+    if np.any(~np.isfinite(T)) or np.any(T <= 0):
+        raise ValueError(f"{who}: temperatures must be finite and > 0")
+    try:
+        return np.broadcast_to(T, batch)
+    except ValueError:
+        raise ValueError(f"{who}: temperature of shape {T.shape} does not broadcast "
+                         f"to the batch shape {batch}") from None
+
+
 def metropolis_sweeps(
     spins: np.ndarray, temperature: Any, n_sweeps: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -103,14 +114,7 @@ def metropolis_sweeps(
     s = _check_lattice(spins, "metropolis_sweeps").astype(np.int8, copy=True)
     if not isinstance(n_sweeps, (int, np.integer)) or n_sweeps < 0:
         raise ValueError(f"metropolis_sweeps: n_sweeps must be an integer >= 0, got {n_sweeps!r}")
-    T = np.asarray(temperature, dtype=float)
-    if np.any(~np.isfinite(T)) or np.any(T <= 0):
-        raise ValueError("metropolis_sweeps: temperatures must be finite and > 0")
-    try:
-        T = np.broadcast_to(T, s.shape[:-2])
-    except ValueError:
-        raise ValueError(f"metropolis_sweeps: temperature of shape {T.shape} does not broadcast "
-                         f"to the batch shape {s.shape[:-2]}") from None
+    T = _batch_temperatures(temperature, s.shape[:-2], "metropolis_sweeps")
     beta = (1.0 / T[..., None, None]).astype(np.float32)
     masks = checkerboard_masks(s.shape[-1])
     for _ in range(n_sweeps):
@@ -121,17 +125,6 @@ def metropolis_sweeps(
             flip = (dE < threshold) & mask
             s *= 1 - 2 * flip.astype(np.int8)
     return s
-
-
-def _batch_temperatures(temperature: Any, batch: tuple[int, ...], who: str) -> np.ndarray:
-    T = np.asarray(temperature, dtype=float)
-    if np.any(~np.isfinite(T)) or np.any(T <= 0):
-        raise ValueError(f"{who}: temperatures must be finite and > 0")
-    try:
-        return np.broadcast_to(T, batch)
-    except ValueError:
-        raise ValueError(f"{who}: temperature of shape {T.shape} does not broadcast "
-                         f"to the batch shape {batch}") from None
 
 
 def swendsen_wang_sweeps(

@@ -88,17 +88,23 @@ def _check_f(f: Any, who: str) -> None:
         raise TypeError(f"{who}: f must be a function f(y, t, params) -> dy/dt, got {type(f).__name__}")
 
 
-def _check_steps(n_steps: Any, who: str) -> int:
-    if isinstance(n_steps, bool):
-        raise TypeError(f"{who}: n_steps must be a positive integer, got {n_steps!r}")
+def _whole_number(value: Any, name: str, meaning: str, who: str, upper: int | None = None) -> int:
+    """``value`` as an int in [1, upper]; TypeError for non-integers (bools too), ValueError outside."""
+    if isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be a positive integer ({meaning}), got {value!r}")
     try:
-        n = operator.index(n_steps)
+        n = operator.index(value)
     except TypeError:
-        raise TypeError(f"{who}: n_steps must be a positive integer (the number of RK4 steps), "
-                        f"got {n_steps!r} of type {type(n_steps).__name__}") from None
-    if n < 1:
-        raise ValueError(f"{who}: n_steps must be a positive integer (the number of RK4 steps), got {n}")
+        raise TypeError(f"{who}: {name} must be a positive integer ({meaning}), "
+                        f"got {value!r} of type {type(value).__name__}") from None
+    if n < 1 or (upper is not None and n > upper):
+        bound = f" no larger than {upper}" if upper is not None else ""
+        raise ValueError(f"{who}: {name} must be a positive integer{bound} ({meaning}), got {n}")
     return n
+
+
+def _check_steps(n_steps: Any, who: str) -> int:
+    return _whole_number(n_steps, "n_steps", "the number of RK4 steps", who)
 
 
 def _check_time(t: Any, name: str, who: str) -> None:
@@ -240,16 +246,7 @@ def segment_lengths(n_steps: int, checkpoints: int) -> list[int]:
 
 
 def _check_checkpoints(checkpoints: Any, n: int, who: str) -> int:
-    if isinstance(checkpoints, bool):
-        raise TypeError(f"{who}: checkpoints must be None or a positive integer, got {checkpoints!r}")
-    try:
-        m = operator.index(checkpoints)
-    except TypeError:
-        raise TypeError(f"{who}: checkpoints must be None or a positive integer (the number of stored "
-                        f"states), got {checkpoints!r}") from None
-    if not 1 <= m <= n:
-        raise ValueError(f"{who}: checkpoints must be between 1 and n_steps = {n}, got {m}")
-    return m
+    return _whole_number(checkpoints, "checkpoints", "the number of stored states, at most n_steps", who, upper=n)
 
 
 def _augmented(f, params):
