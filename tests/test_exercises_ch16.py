@@ -64,7 +64,21 @@ def test_treeverse_budget_is_an_integer_answer():
         assert not v and "small" not in v.message and "large" not in v.message
 
 
-def test_cfl_wrong_dimension_rules_fail():
+def test_cfl_reference_is_the_measured_stability_boundary():
+    """The reference limit is where leapfrog, run on a grid, turns unstable: bounded 1 % below it,
+    growing 1 % above it, for every test case (anisotropic grids, both stencil orders)."""
+    for case in ch16.CFL_CASES:
+        dt = solutions.dt_max(*case)
+        assert solutions.leapfrog_is_stable(*case, 0.99 * dt), case
+        assert not solutions.leapfrog_is_stable(*case, 1.01 * dt), case
+
+
+def test_cfl_is_not_answered_by_the_chapter_helper():
+    """The square-grid, second-order rule of the chapter (``seismic.cfl_limit``) is not an answer,
+    whichever spacing it is given."""
+    from helpers import seismic
+
     assert check("ch16.cfl", solutions.dt_max)
-    assert not check("ch16.cfl", lambda c, dx, nd: dx / (c * nd))
-    assert not check("ch16.cfl", lambda c, dx, nd: dx / (c * np.sqrt(2)))
+    for pick in (min, max, lambda a, b: (a + b) / 2):
+        assert not check("ch16.cfl", lambda c, dx, dz, o, pick=pick: seismic.cfl_limit(c, pick(dx, dz)))
+    assert not check("ch16.cfl", lambda c, dx, dz, o: seismic.cfl_limit(c, dx) * (1 if o == 2 else np.sqrt(0.75)))

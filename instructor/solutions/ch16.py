@@ -18,8 +18,30 @@ def _lap_periodic(u, dx):
     return (np.roll(u, 1, 0) + np.roll(u, -1, 0) + np.roll(u, 1, 1) + np.roll(u, -1, 1) - 4 * u) / dx**2
 
 
-def dt_max(c_max, dx, ndim):
-    return dx / (c_max * np.sqrt(ndim))
+#: |eigenvalue| x h^2 of the 1D second-difference stencils at the checkerboard mode k h = pi:
+#: order 2 (1, -2, 1): 4; order 4 (-1/12, 4/3, -5/2, 4/3, -1/12): 1/6 + 8/3 + 5/2 = 16/3.
+_CHECKERBOARD = {2: 4.0, 4: 16.0 / 3.0}
+
+
+def dt_max(c_max, dx, dz, order):
+    lam_max = _CHECKERBOARD[order] * (1.0 / dx**2 + 1.0 / dz**2)   # most negative eigenvalue, negated
+    return 2.0 / (c_max * np.sqrt(lam_max))                       # c^2 dt^2 lam_max <= 4
+
+
+def leapfrog_is_stable(c, dx, dz, order, dt, steps=200, seed=0):
+    """Run leapfrog (periodic 16 x 12 grid, random start, which contains the checkerboard mode)
+    and say whether the field stays bounded: the measured stability boundary."""
+    w = {2: [1.0, -2.0, 1.0], 4: [-1 / 12, 4 / 3, -5 / 2, 4 / 3, -1 / 12]}[order]
+    M = len(w) // 2
+
+    def lap(u):
+        return sum(wm * (np.roll(u, m, 0) / dz**2 + np.roll(u, m, 1) / dx**2) for m, wm in zip(range(-M, M + 1), w))
+
+    u = np.random.default_rng(seed).standard_normal((16, 12))
+    u_prev, size0 = u.copy(), np.abs(u).max()
+    for _ in range(steps):
+        u_prev, u = u, 2 * u - u_prev + (c * dt) ** 2 * lap(u)
+    return bool(np.abs(u).max() < 100 * size0)
 
 
 def sweeps(T=10**4, d=10):
@@ -58,10 +80,12 @@ SOLUTIONS = {
 
 WRONG = {
     "ch16.cfl": [
-        lambda c, dx, nd: dx / (c * nd),                       # ndim instead of its square root
-        lambda c, dx, nd: dx / (c * np.sqrt(2)),                # the 2D limit in every dimension
-        lambda c, dx, nd: 2 * dx / (c * np.sqrt(nd)),           # |lambda + 1/lambda| <= 4 instead of 2
-        lambda c, dx, nd: dx * np.sqrt(nd) / c,                 # inverted
+        lambda c, dx, dz, o: min(dx, dz) / (c * np.sqrt(2)) * (1 if o == 2 else np.sqrt(0.75)),  # square rule, smaller h
+        lambda c, dx, dz, o: dx * dz / (c * np.hypot(dx, dz)),                                  # the stencil order ignored
+        lambda c, dx, dz, o: 1 / (c * (1 / dx + 1 / dz)) * (1 if o == 2 else np.sqrt(0.75)),     # spacings added, not squared
+        lambda c, dx, dz, o: dx * dz / (c * np.hypot(dx, dz)) * (1 if o == 2 else 0.75),         # the square root forgotten
+        lambda c, dx, dz, o: (dx + dz) / 2 / (c * np.sqrt(2)) * (1 if o == 2 else np.sqrt(0.75)),  # mean spacing
+        lambda c, dx, dz, o: 2 * dx * dz / (c * np.hypot(dx, dz)) * (1 if o == 2 else np.sqrt(0.75)),  # |lambda+1/lambda| <= 4
     ],
     "ch16.treeverse-budget": [6, 8, 10, 5],
     "ch16.reverse-step": [

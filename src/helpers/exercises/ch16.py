@@ -7,8 +7,16 @@ import numpy as np
 from helpers.check import check_function, check_value
 from helpers.exercises import exercise, reference
 
-#: Test inputs of ``ch16.cfl``: (c_max in m/s, dx in m, ndim).
-CFL_CASES = [(3000.0, 5.0, 2), (2000.0, 10.0, 1), (1500.0, 2.0, 3), (4200.0, 7.5, 2)]
+#: Test inputs of ``ch16.cfl``: (c_max in m/s, dx in m, dz in m, order of the Laplacian). Mostly
+#: anisotropic grids (dx != dz) and both stencils, so that the square-grid rule of the chapter
+#: (``seismic.cfl_limit``) answers none of them but the one square, second-order case.
+CFL_CASES = [(3000.0, 5.0, 8.0, 2), (2000.0, 10.0, 4.0, 4), (4200.0, 7.5, 7.5, 4), (1500.0, 12.0, 2.0, 2),
+             (2500.0, 6.0, 3.0, 4), (1800.0, 9.0, 9.0, 2)]
+
+
+def _describe_cfl(case) -> str:
+    c, dx, dz, order = case
+    return f"c_max = {c:g} m/s, dx = {dx:g} m, dz = {dz:g} m with the order-{order} Laplacian"
 
 
 def _grid_fields(seed: int, shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
@@ -40,14 +48,16 @@ def _check_grid_step(answer, label: str, cases, name: str):
 
 
 @exercise("ch16.cfl", hints=(
-    "Find the grid mode that the Laplacian amplifies most, then ask when leapfrog's amplification "
-    "factor stays on the unit circle for that mode.",
-    "For the checkerboard mode the (2d+1)-point Laplacian gives -4d/h^2; leapfrog's two roots "
-    "satisfy lambda + 1/lambda = 2 - 4d (c dt / h)^2, and |lambda| = 1 needs the right side in [-2, 2].",
+    "Insert a grid mode exp(i(k_x x + k_z z)) into the Laplacian: each axis contributes its own "
+    "eigenvalue, with its own spacing. Find the mode where their sum is most negative, then ask when "
+    "leapfrog's amplification factor stays on the unit circle for that mode.",
+    "A 1D stencil with weights w_m (m = -M..M) gives (1/h^2) sum_m w_m cos(m k h); evaluate it at "
+    "k h = pi for both stencils. Leapfrog's roots satisfy lambda + 1/lambda = 2 + c^2 dt^2 L, where L "
+    "is the Laplacian's eigenvalue, and |lambda| = 1 needs the right side in [-2, 2].",
 ))
 def _cfl(answer):
     return check_function(answer, reference("ch16.cfl"), CFL_CASES, unpack=True, rtol=1e-9,
-                          name="Your dt_max(c_max, dx, ndim)")
+                          name="Your dt_max(c_max, dx, dz, order)", describe=_describe_cfl)
 
 
 @exercise("ch16.treeverse-budget", hints=(
