@@ -44,6 +44,7 @@ WRONG = {
         "y -= x * x\n" + INVERSE.replace("y -= x * x\n", ""),                          # order kept
         INVERSE + "q += 1\n",                                                          # a dirty extra register
         INVERSE.replace("if x > 0:\n    w ^= z\n", ""),                                # the if forgotten
+        INVERSE + "i += 1\n",                                                          # the loop variable made dirty
     ],
     "ch08.clean-fibonacci": [
         "out += floor(((1 + sqrt(5)) / 2) ** n / sqrt(5) + 0.5)",                     # Binet: no uncomputation
@@ -52,6 +53,9 @@ WRONG = {
         FIB.replace("    swap(a, b)\n    a -= b", "    a -= b\n    swap(a, b)"),        # uncompute in the wrong order
         FIB + "n += 1\n",                                                              # changes n
         "for i in range(floor(((1 + sqrt(5)) / 2) ** n / sqrt(5) + 0.5)):\n    out += 1\n",  # Binet in the loop bound
+        # no uncomputation: the garbage F(n+1) hidden in a register named like a loop variable
+        "b += 1\nfor k in range(n):\n    a += b\n    swap(a, b)\nout += a\na -= out\nswap(b, i)\n",
+        FIB.split("out += a")[0] + "out += a\nswap(a, j)\nswap(b, i)\n",            # garbage moved, not cleared
     ],
     "ch08.pebbles-needed": [pebbles_needed() - 1, pebbles_needed() + 1, 9.97, pebbles_needed() + 0.3],
     "ch08.beat-bennett": [
