@@ -212,8 +212,9 @@ def _pebbles_needed(answer):
 @exercise("ch08.beat-bennett", hints=(
     "Bennett splits the 8 cells into two equal halves. Try splitting the board unequally: park a "
     "pebble earlier or later, and count the steps of each part.",
-    "The exhaustive search pebble.min_steps_reversible(8, 4) tells you how few steps are possible; "
-    "pebble.render_text shows a play move by move.",
+    "Park a pebble on cell 4 using all four pebbles, reach cell 8 from there with the three that "
+    "are left, then undo the parking with what remains; count the steps of each part "
+    "(pebble.render_text shows a play move by move).",
 ))
 def _beat_bennett(answer):
     n, p = BOARD
