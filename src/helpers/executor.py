@@ -8,8 +8,9 @@ Here the moves become data and the whole play is **one** compiled call.
 **From moves to operations** (:func:`compile_plan`, on the host, once per schedule). Every
 placement produces a state; it is *transient* when its only use is the very next placement
 (a walk forward, kept in the loop carry), otherwise it is *stored* in a slot of a preallocated
-buffer. Slots are recycled when the game removes a cell, so the buffer has as many slots as
-the play ever stores at once (``pool_slots`` :math:`\le` ``n_checkpoints``). The moves then
+buffer. Slots are recycled when the game removes a cell, so the play needs as many slots as
+it ever stores at once (``pool_slots`` :math:`\le` ``n_checkpoints``; the buffer allocated has
+at least that many, :func:`pool_capacity`). The moves then
 group into operations, one row each of an integer table:
 
 * an **advance** reads the state of a slot, runs the step ``n`` times and writes the result to
@@ -34,7 +35,7 @@ vector per dtype, as wide as a state, or as wide as the residuals if they are la
 the buffer is exactly ``pool_slots`` states; ``True`` always (a wider buffer when the
 residuals are larger, e.g. RK4 keeps its four stages), ``False`` never.
 
-**Data layout.** ``pool[d]`` is a ``(pool_slots, width_d)`` array for each dtype ``d`` of the
+**Data layout.** ``pool[d]`` is a ``(capacity, width_d)`` array for each dtype ``d`` of the
 state (and of the residuals); a state is the concatenation of its raveled leaves of that dtype.
 Row ``k`` of the operation table holds the columns of :data:`COLUMNS`; ``slots`` is one flat
 integer list of the slots each operation stores to or paints from. The interpreter is a
@@ -53,6 +54,15 @@ receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :ma
 ``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``). A row has no
 conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
 memory.
+
+**One program for many plans.** The table and the slot list are arguments of the compiled
+program, padded to a length that depends on :math:`T` only (:func:`plan_shape`), so the
+program depends on the step functions, the state layout, the residual mode, :math:`T` and the
+buffer's capacity, not on the schedule or the budget. The buffer is the one thing a budget
+changes: an XLA program has fixed buffer sizes, and the buffer is the memory the budget buys.
+:func:`pool_capacity` therefore shares a buffer of :math:`T + 1` slots among all budgets when
+it is small (:data:`SHARED_POOL_BYTES`), and otherwise allocates what the plan needs unless the
+caller names a shared capacity. :func:`compilations` counts the programs compiled.
 
 **Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
 into one native function instead of a sequence of kernel calls, about three times faster per
