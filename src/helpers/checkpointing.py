@@ -46,7 +46,7 @@ allocates, ``capacity`` slots) and ``dispatches`` (1).
 **Compiled once per T.** The move plan is data (a table of operations), not part of the
 program: the XLA program depends on the step functions, the state's shapes, :math:`T` and the
 buffer's slots. With ``capacity="auto"`` a small state gets a buffer of :math:`T + 1` slots
-(at most 4 MiB), so a sweep over budgets and schedules at one :math:`T` compiles once; a large
+(at most 8 MiB), so a sweep over budgets and schedules at one :math:`T` compiles once; a large
 state gets exactly the slots its budget needs (the memory is the point), one program per
 budget, unless ``capacity`` names a shared size.
 
@@ -351,7 +351,7 @@ def checkpointed_vjp(
         stored states, and with it which calls share one compiled XLA program (the schedule
         itself is data, so the program depends on the step functions, the state's shapes,
         :math:`T` and this buffer). ``"auto"`` (default): :math:`T + 1` slots when they take
-        at most :data:`helpers.executor.SHARED_POOL_BYTES` (4 MiB), so every budget and
+        at most :data:`helpers.executor.SHARED_POOL_BYTES` (8 MiB), so every budget and
         schedule at this :math:`T` runs in one program, compiled once; otherwise ``"exact"``.
         ``"exact"``: exactly the slots the schedule uses (the memory of the budget; a budget
         sweep compiles once per budget). An ``int``: that many slots, at least what the
