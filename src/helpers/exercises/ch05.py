@@ -120,6 +120,10 @@ def _jit_safe(answer):
     except jax.errors.ConcretizationTypeError:
         return _emit("wrong", "jax.jit cannot trace your function: it still branches on the value of "
                      "its argument with a Python if (or converts it with float/bool).", False)
+    except jax.errors.TracerArrayConversionError:
+        return _emit("wrong", "jax.jit cannot trace your function: it hands the traced argument to a "
+                     "plain numpy function (np.where, np.sin, ...), which needs a concrete array. Use "
+                     "the jax.numpy versions (jnp.where, ...).", False)
     return check_function(lambda x: float(jitted(x)), [branchy(x) for x in JIT_POINTS], JIT_POINTS,
                           rtol=1e-12, name="Your jitted function")
 
