@@ -24,7 +24,9 @@ STACK_POINTS = [(0.6, 1.7), (-1.2, 0.3), (2.0, -0.5), (0.0, 4.0)]
 ))
 def _stack_program(answer):
     return check_function(answer, reference("ch04.stack-program"), STACK_POINTS, unpack=True,
-                          rtol=1e-12, name="Your (x_bar, z_bar)")
+                          rtol=1e-12, name="Your (x_bar, z_bar)",
+                          hint="entry 0 is x_bar, entry 1 is z_bar: work that adjoint out on paper for "
+                               "one input and compare it with each pop of your backward sweep.")
 
 
 # --------------------------------------------------------------------------- topological backward
@@ -80,7 +82,9 @@ def _topo_backward(answer):
                 return
             yield check_value([n.grad for n in nodes[:N_GRAPH_INPUTS]], ref, rtol=1e-12, atol=1e-12,
                               name=f"The gradient your backward pass leaves on the three inputs of random graph {seed}",
-                              quiet=True, diagnose=True)
+                              quiet=True, diagnose=True,
+                              hint="is every node processed exactly once, and only after every node "
+                                   "that uses it?")
 
     return first_failure(verdicts(), f"Your backward pass is correct on {len(GRAPH_SEEDS)} random graphs "
                          "with fan-out.")
