@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.check import _emit, check_function, check_value, check_vjp, first_failure, function_answer
+from helpers.check import _emit, as_numbers, check_function, check_value, check_vjp, first_failure, function_answer
 from helpers.exercises import exercise, reference
 
 # --------------------------------------------------------------------------- the stack program
@@ -179,6 +179,21 @@ def _part(answer, k: int):
 @function_answer("Your heat_step_vjp")
 def _heat_step_vjp(answer):
     cases = heat_cases()
+    # What the learner returns must be a pair of real arrays: refuse None, a single array, complex
+    # or non-numeric entries here (the VJP test below would cast complex values to real).
+    u0, r0, b0 = cases[0]
+    out = answer(u0.copy(), r0.copy(), b0.copy())
+    if out is None:
+        return _emit("wrong", "Your heat_step_vjp returned None: is a return statement missing?", False)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        return _emit("wrong", "Your heat_step_vjp should return a pair (u_bar, r_bar), like "
+                     "return u_bar, r_bar.", False)
+    for what, part in zip(("u_bar", "r_bar"), out):
+        _, problem = as_numbers(part)
+        if problem is not None:
+            kind = "complex numbers" if problem == "complex" else problem
+            return _emit("wrong", f"The {what} of your heat_step_vjp should be a real array, but it is {kind}.",
+                         False)
 
     def verdicts():
         for k, (u, r, _) in enumerate(cases):
