@@ -23,8 +23,9 @@ N_GLASS, N_HIGH, N_LOW = 1.52, 2.35, 1.38
 #: Indices of the four layers, from the air side.
 N_LAYERS = tf.alternating_indices(N_LOW, N_HIGH, 4)
 LAYER_NAMES = ("d1 (MgF2)", "d2 (TiO2)", "d3 (MgF2)", "d4 (TiO2)")
-_LAM_LOSS = np.linspace(400.0, 700.0, 61)
-_LAM_PLOT = np.linspace(380.0, 720.0, 171)
+#: Wavelengths drawn (nm): 380-720 every 5 nm; the loss is the mean over the 61 of them in 400-700.
+_LAM_PLOT = np.linspace(380.0, 720.0, 69)
+_IN_LOSS = (_LAM_PLOT >= 400.0) & (_LAM_PLOT <= 700.0)
 
 
 @lru_cache(maxsize=1)
@@ -33,34 +34,37 @@ def _compiled():
     import jax.numpy as jnp
 
     def loss(d):
-        return jnp.mean(tf.reflectance(N_LAYERS, d, _LAM_LOSS, N_GLASS))
+        spectrum = tf.reflectance(N_LAYERS, d, _LAM_PLOT, N_GLASS)
+        return jnp.sum(jnp.where(_IN_LOSS, spectrum, 0.0)) / np.sum(_IN_LOSS), spectrum
 
-    spectrum = jax.jit(lambda d: tf.reflectance(N_LAYERS, d, _LAM_PLOT, N_GLASS))
-    return jax.jit(jax.value_and_grad(loss)), spectrum
+    return jax.jit(jax.value_and_grad(loss, has_aux=True))        # one program: loss, spectrum, gradient
+
+
+def _evaluate(d):
+    (v, spectrum), g = _compiled()(np.asarray(d, dtype=float))
+    return float(v), np.asarray(g), np.asarray(spectrum)
 
 
 def mean_reflectance_and_gradient(d) -> tuple[float, np.ndarray]:
-    """Mean reflectance over 400-700 nm (61 wavelengths) of the four-layer stack with thicknesses
-    ``d`` (nm), and its gradient (per nm)."""
-    value_and_grad, _ = _compiled()
-    v, g = value_and_grad(np.asarray(d, dtype=float))
-    return float(v), np.asarray(g)
+    """Mean reflectance over 400-700 nm (61 wavelengths, every 5 nm) of the four-layer stack with
+    thicknesses ``d`` (nm), and its gradient (per nm)."""
+    v, g, _ = _evaluate(d)
+    return v, g
 
 
 def ar_coating_explorer(d1: float = 100.0, d2: float = 0.0, d3: float = 0.0, d4: float = 0.0) -> Explorer:
     """Sliders for the four thicknesses (nm); start: a quarter wave of MgF2 (d1 = 99.6 nm) alone
     is close to the default."""
-    _, spectrum = _compiled()
     bare = np.asarray(tf.reflectance([], [], _LAM_PLOT, N_GLASS))
     single = np.asarray(tf.reflectance([N_LOW], [tf.quarter_wave_thickness(N_LOW, 550.0)], _LAM_PLOT, N_GLASS))
 
     def draw(ax, d1, d2, d3, d4):
         d = np.array([d1, d2, d3, d4])
-        mean, grad = mean_reflectance_and_gradient(d)
+        mean, grad, spectrum = _evaluate(d)
         ax.axvspan(400, 700, color="0.92", lw=0)
         ax.plot(_LAM_PLOT, 100 * bare, color="0.55", lw=1, ls=":", label="bare glass")
         ax.plot(_LAM_PLOT, 100 * single, color="#E69F00", lw=1.2, ls="--", label=r"one $\lambda/4$ MgF$_2$ layer")
-        R = 100 * np.asarray(spectrum(d))
+        R = 100 * spectrum
         ax.plot(_LAM_PLOT, R, color="#0072B2", lw=2, label="your four layers")
         ax.set_ylim(0, max(6.0, min(25.0, 1.1 * float(R.max()))))
         ax.set_xlim(_LAM_PLOT[0], _LAM_PLOT[-1])
