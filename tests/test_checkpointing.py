@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from helpers.checkpointing import checkpointed_vjp, referee, schedule_moves
-from helpers.executor import compile_plan
+from helpers.executor import COLUMNS, compile_plan
 from helpers.pebble import IllegalMove, treeverse_steps
 
 
@@ -164,7 +164,8 @@ def test_plan_counts_and_blocks():
             assert plan.n_ops < plan.forward_steps  # far fewer operations than steps
             if res:
                 assert plan.residual_blocks > 0 and plan.evaluations == plan.forward_steps + sum(
-                    1 for row in plan.table if row[5] > 0 and row[8] == 0)
+                    1 for row in plan.table
+                    if row[COLUMNS.index("n_res")] > 0 and row[COLUMNS.index("seed")] == 0)
     store_all = compile_plan(schedule_moves("store_all", 50, 51)[1], 50)
     assert store_all.n_ops == 1 and store_all.state_blocks == 1 and "store 50 states" in store_all.describe()
 
@@ -267,3 +268,24 @@ def test_tape_backend_matches_jax():
     assert r.executor == "reference"
     assert rel(r.x0_bar, gx) < 1e-10 and rel(r.params_bar, gm) < 1e-10
     assert abs(r.value - value) < 1e-10 * abs(value) and r.peak_states <= 6
+
+
+def test_auto_keeps_residuals_only_when_they_fit():
+    """A linear wave step keeps one field of residuals per step where its state has two: residual
+    blocks; RK4 keeps its stages, larger than the state: blocks of states. Same gradients."""
+    c = jnp.linspace(0.8, 1.2, 50)
+
+    def wave(x, c):
+        u_prev, u = x
+        return u, 2 * u - u_prev + 0.1 * c**2 * (jnp.roll(u, 1) + jnp.roll(u, -1) - 2 * u)
+
+    x0 = (jnp.sin(jnp.linspace(0, 3, 50)), jnp.sin(jnp.linspace(0.1, 3.1, 50)))
+    seed = (jnp.zeros(50), jnp.cos(jnp.arange(50.0)))
+    auto = checkpointed_vjp(wave, x0, 40, seed, 6, params=c, measure_memory=False)
+    plain = checkpointed_vjp(wave, x0, 40, seed, 6, params=c, residuals=False, measure_memory=False)
+    assert auto.extra["residual_blocks"] > 0 and plain.extra["residual_blocks"] == 0
+    assert auto.evaluations > auto.forward_steps == plain.forward_steps == plain.evaluations
+    assert auto.pool_bytes == plain.pool_bytes  # the residuals fit in the state slots
+    assert rel(auto.params_bar, np.asarray(plain.params_bar)) < 1e-12
+    rk4 = checkpointed_vjp(vdp_step, X0, T, SEED, 9, params=MU, step_cost=cost, measure_memory=False)
+    assert rk4.extra["residual_blocks"] == 0

@@ -69,6 +69,12 @@ def test_ch01_higher_target_is_refereed_by_flying_the_shot():
     assert check("ch01.higher-target", "16, 17").status == "wrong"
 
 
+def test_ch01_a_shot_that_overflows_gets_a_sentence_not_nan(recwarn):
+    v = check("ch01.higher-target", np.array([1e308, 1e308]))
+    assert v.status == "wrong" and "nan" not in v.message.lower() and "overflows" in v.message
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_ch02_optimal_step_and_series():
     eps = np.finfo(float).eps
     assert check("ch02.optimal-step", 2 * np.sqrt(eps))            # sin at x = 1: |f''| = |f|
@@ -89,5 +95,11 @@ def test_ch02_function_checkers():
 
     assert check("ch02.fourth-order", five_point)
     assert not check("ch02.fourth-order", lambda f, x: (f(x + 1e-3) - f(x - 1e-3)) / 2e-3)
+    # a complex step is not a finite difference: the test functions take real numbers only
+    v = check("ch02.fourth-order", lambda f, x: np.imag(f(x + 1e-200j)) / 1e-200)
+    assert v.status == "error" and "real numbers only" in v.message
+    # a step a hundred times below the optimum loses digits to round-off (cos at 0.1: |f/f'| ~ 10)
+    assert not check("ch02.fourth-order", lambda f, x: (f(x - 2e-5) - 8 * f(x - 1e-5) + 8 * f(x + 1e-5)
+                                                        - f(x + 2e-5)) / 12e-5)
     assert check("ch02.swell", lambda n: 6 * 2**n - 5)
     assert check("ch02.swell", lambda n: 1 / 0).status == "error"

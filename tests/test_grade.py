@@ -19,18 +19,22 @@ RIGHT = {
     "ch02.fourth-order": ("def answer(f, x):\n    h = (45 * EPS / 4) ** 0.2 * max(1.0, abs(x))\n"
                           "    return (f(x - 2*h) - 8*f(x - h) + 8*f(x + h) - f(x + 2*h)) / (12*h)"),
     "ch02.swell": "def answer(n):\n    return 6 * 2**n - 5",
+    "ch02.truncated-series": ("from math import factorial\nanswer = sum(1 / factorial(k) for k in range(8, 48)) / "
+                              "sum(1 / factorial(k) for k in range(9, 49))"),
 }
 WRONG = {
     "ch02.optimal-step": "answer = np.sqrt(EPS)",
     "ch02.complex-step": "def answer(f, x):\n    return (f(x + 1e-7) - f(x)) / 1e-7",
     "ch02.fourth-order": "def answer(f, x):\n    return (f(x + 1e-5) - f(x - 1e-5)) / 2e-5",
     "ch02.swell": "def answer(n):\n    return 2**n",
+    "ch02.truncated-series": "answer = 9.0",
 }
 UNANSWERED = {
     "ch02.optimal-step": "answer = None",
     "ch02.complex-step": "def answer(f, x):\n    raise NotImplementedError",
     "ch02.fourth-order": "def answer(f, x):\n    raise NotImplementedError",
     "ch02.swell": "def answer(n):\n    raise NotImplementedError",
+    "ch02.truncated-series": "answer = None",
 }
 ORDER = list(RIGHT)
 
@@ -60,7 +64,7 @@ def graded(tmp_path_factory):
     loop = _cells(RIGHT)
     loop.insert(2, "while True:\n    pass")                # interrupted after the cell timeout
     _nb(root / "erin" / "ch02.ipynb", loop)
-    fake = [PRELUDE] + [f'print("✅ Exercise 2.{i + 1}: correct.")' for i in range(4)] + [
+    fake = [PRELUDE] + [f'print("✅ Exercise 2.{i + 1}: correct.")' for i in range(5)] + [
         'check("ch02.swell", None)']
     _nb(root / "frank" / "ch02.ipynb", fake)
     forged = [PRELUDE, "from IPython.display import display\n"
@@ -92,11 +96,12 @@ def test_solved_wrong_and_unanswered(graded):
     assert _verdicts(rows, "alice") == {lab: "correct" for lab in ORDER}
     assert _verdicts(rows, "bob") == {lab: "unanswered" for lab in ORDER}
     assert _verdicts(rows, "carol") == {lab: "wrong" for lab in ORDER}
-    assert summary["alice"]["correct"] == "4" and summary["alice"]["score"] == "100.0"
-    assert summary["carol"]["ch02"] == "0/4"
+    assert summary["alice"]["correct"] == "5" and summary["alice"]["score"] == "100.0"
+    assert summary["carol"]["ch02"] == "0/5"
     numbers = {r["label"]: r["exercise"] for r in rows if r["student"] == "alice"}
     assert numbers == {"ch02.optimal-step": "2.1", "ch02.complex-step": "2.2",
-                       "ch02.fourth-order": "2.3", "ch02.swell": "2.4"}
+                       "ch02.fourth-order": "2.3", "ch02.swell": "2.4",
+                       "ch02.truncated-series": "2.5"}
 
 
 def test_crash_and_loop_do_not_stop_later_exercises(graded):

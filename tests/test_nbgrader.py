@@ -1,6 +1,6 @@
 """The nbgrader round trip with the real nbgrader package: write the assignment of chapter 2,
-generate the student version, submit a fully solved and a partly solved notebook, autograde,
-and read the scores (full marks and half marks)."""
+generate the student version, submit a fully solved and a partly solved notebook (two exercises),
+autograde, and read the scores (full marks and two points)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,10 @@ def test_nbgrader_round_trip(tmp_path):
     assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
     assert "np.imag(f(x + 1j * h))" not in released          # the solution is gone
     solutions = _solution_sources(source)
-    assert len(solutions) == 4
+    from helpers.exercises import _numbers
+
+    n_exercises = sum(label.startswith("ch02.") for label in _numbers())
+    assert len(solutions) == n_exercises >= 4
     _submit(release, course / "submitted" / "alice" / "ch02" / NOTEBOOK, solutions)
     half = dict(list(solutions.items())[:2])
     _submit(release, course / "submitted" / "bob" / "ch02" / NOTEBOOK, half)
@@ -77,5 +80,5 @@ def test_nbgrader_round_trip(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s: gb.find_submission("ch02", s).score for s in ("alice", "bob")}
         max_score = gb.find_assignment("ch02").max_score
-    assert max_score == 4
-    assert scores == {"alice": 4, "bob": 2}
+    assert max_score == n_exercises
+    assert scores == {"alice": n_exercises, "bob": 2}

@@ -89,6 +89,15 @@ def _variant(split_at=max, constant_part=0.0, keep_square=False, same_epsilon=Fa
     return mul
 
 
+def _plain_parts(x, y):
+    """The first attempt: the formula with * and + on the parts, which may be Eps themselves."""
+    level = max(tag_of(x), tag_of(y))
+    if level == 0:
+        return x * y
+    (xa, xb), (ya, yb) = [(z.a, z.b) if tag_of(z) == level else (z, 0.0) for z in (x, y)]
+    return Eps(level, xa * ya, xa * yb + xb * ya)
+
+
 SOLUTIONS = {
     "ch03.quotient-rule": quotient,
     "ch03.newton-root": newton_root_derivative_dual(),
@@ -124,7 +133,8 @@ WRONG = {
         float(np.exp(0.15) * (0.5 * np.sin(0.8) + np.cos(0.8))),             # f_x only
     ],
     "ch03.tagged-product": [_variant(same_epsilon=True), _variant(split_at=min), _variant(keep_square=True),
-                            _variant(constant_part=1.0)],
+                            _variant(constant_part=1.0),
+                            lambda x, y: _plain_parts(x, y)],       # parts multiplied with * (raises on Eps)
 }
 
 REFERENCES = {

@@ -32,9 +32,9 @@ the store-all one, whatever the schedule; only the time (forward step calls) and
   operations and runs the whole play as one XLA program over a preallocated buffer of slots
   (:mod:`helpers.executor`): one dispatch per gradient, the forward sweeps as loops, the
   running costs summed on the device. Store-all stretches of the play (the leaves of Treeverse,
-  the segments of uniform checkpointing) run as *blocks*; with ``residuals`` they keep each
-  step's ``jax.vjp`` residuals instead of re-linearising every step, as reverse mode through
-  ``lax.scan`` does.
+  the segments of uniform checkpointing) run as *blocks*; when a step's ``jax.vjp`` residuals
+  are no larger than its state (``residuals="auto"``) a block keeps them instead of the states
+  and does not re-linearise every step, as reverse mode through ``lax.scan`` does.
 
 Both report the same counts: ``forward_steps`` (the schedule's placements), ``peak_states``
 (never above ``n_checkpoints``) and gradients equal to store-all to rounding
@@ -290,7 +290,7 @@ def checkpointed_vjp(
     measure_memory: bool | str = True,
     jit: bool = True,
     executor: str = "auto",
-    residuals: bool | str = False,
+    residuals: bool | str = "auto",
 ) -> CheckpointedVJP:
     r"""Gradient of :math:`\langle \bar x_T^{\rm seed}, x_T\rangle + \sum_t c(t, x_t;\theta)`
     with respect to :math:`x_0` (and :math:`\theta`), storing at most ``n_checkpoints`` states.
@@ -327,11 +327,13 @@ def checkpointed_vjp(
         ``"compiled"`` (one XLA program per gradient; the default for the JAX backend),
         ``"reference"`` (the move-by-move loop, :func:`play_moves`), or ``"auto"``.
     residuals
-        Compiled executor only. ``False`` (default): every paint re-linearises its step at the
-        stored state, so the memory is exactly the stored states. ``True``: store-all blocks keep
-        each step's ``jax.vjp`` residuals instead (no second forward evaluation per step;
-        a slot is as wide as the residuals if they are larger than a state). ``"auto"``: only
-        when the residuals fit in a state's slot (:mod:`helpers.executor`).
+        Compiled executor only. ``"auto"`` (default): store-all blocks keep each step's
+        ``jax.vjp`` residuals instead of their states when the residuals fit in a state's slot
+        (a wave step keeps one field where its state has two), so each step in a block is
+        evaluated once instead of twice and the memory is still ``pool_slots`` states; otherwise
+        every paint re-linearises its step at the stored state. ``True``: always keep residuals
+        (a slot is as wide as the residuals if they are larger than a state); ``False``: never
+        (the same arithmetic as the reference executor, bit for bit).
 
     Raises ``TypeError``/``ValueError`` naming the argument for bad arguments (checked before
     any step runs), ``ValueError`` for a budget too small for the schedule, and
@@ -352,8 +354,10 @@ def checkpointed_vjp(
     method = memory_method(measure_memory)
     chosen = choose_executor(executor, backend, jit)
     res_choice = residual_choice(residuals)
-    name, moves = schedule_moves(schedule, n_steps, n_checkpoints)
-    if name == "custom":
+    if isinstance(schedule, str):  # the cached tuple (no copy per call)
+        name, moves = schedule, _named_moves(schedule, n_steps, n_checkpoints)
+    else:
+        name, moves = "custom", schedule
         referee(moves, n_steps, n_checkpoints)
     if chosen == "compiled":
         return _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, params,

@@ -22,7 +22,8 @@ When two duals of different tags meet, the one with the higher tag is the outer 
 other is a constant for it. This makes nesting through closures correct, e.g.
 ``derivative(lambda x: x * derivative(lambda y: x + y, 1.0), 1.0) == 1.0``; and it gives
 second derivatives by nesting (:func:`hessian`). A dual built by hand has tag 0 unless given
-one (:func:`new_tag`).
+one (:func:`new_tag`). A perturbation that escapes from a call (through a global, say) and turns
+up in the result of a later call raises ``RuntimeError``, as JAX raises for an escaped tracer.
 
 Entry points: :func:`derivative`, :func:`jvp`, :func:`jacobian`, :func:`hessian`; the elementary
 functions ``sin, cos, tan, exp, log, sqrt, tanh, sinh, cosh, arctan, abs, maximum, where, sum,
@@ -46,11 +47,39 @@ __all__ = ["Dual", "new_tag", "derivative", "jvp", "jacobian", "hessian", "add",
 
 _NUMERIC = "floats, ints, numpy arrays of numbers and Dual numbers"
 _TAGS = itertools.count(1)
+_ACTIVE: list[int] = []          # tags of the derivative calls in progress, outermost first
+_BY_HAND: set[int] = set()       # tags handed out by new_tag() for duals built by hand
 
 
 def new_tag() -> int:
-    """A fresh tag, higher than every tag handed out before (one per derivative call)."""
+    """A fresh tag, higher than every tag handed out before, for a dual built by hand."""
+    t = next(_TAGS)
+    _BY_HAND.add(t)
+    return t
+
+
+def _call_tag() -> int:
+    """The fresh tag of one derivative call (derivative, jvp, jacobian)."""
     return next(_TAGS)
+
+
+def _stale(x: Any) -> int:
+    """The tag of x if x is a dual whose perturbation belongs to no call in progress and was not
+    made by hand (it escaped from a call that has returned), else 0."""
+    t = _tag(x)
+    return t if t > 0 and t not in _ACTIVE and t not in _BY_HAND else 0
+
+
+def _real(x: Any, op: str) -> Any:
+    """x as a real number or array at which to differentiate (not a boolean, not complex)."""
+    x = _check(x, op)
+    kind = getattr(np.asarray(primal(x)), "dtype", np.dtype(float)).kind
+    if isinstance(primal(x), (bool, np.bool_)) or kind == "b":
+        raise TypeError(f"{op}: got a boolean where a real number is needed; expected {_NUMERIC}")
+    if kind == "c":
+        raise TypeError(f"{op}: got a complex number; helpers.dual differentiates real functions of "
+                        "real numbers (for complex arithmetic see chapter 6)")
+    return x
 
 
 def _new(value: Any, partials: Any, tag: int) -> "Dual":
@@ -114,7 +143,7 @@ class Dual:
     __array_priority__ = 1000
 
     def __init__(self, value: Any, partials: Any, tag: int = 0) -> None:
-        value, partials = _check(value, "Dual"), _check(partials, "Dual")
+        value, partials = _real(value, "Dual"), _real(partials, "Dual")
         if not isinstance(value, Dual):
             value = np.asarray(value, dtype=float) if _shape(value) else float(value)
         if not isinstance(partials, Dual):
@@ -207,6 +236,13 @@ class Dual:
     def __array__(self, *args, **kwargs):
         raise TypeError("numpy tried to turn a Dual into a plain array (np.asarray/np.array); "
                         "that would drop its derivative. Use d.value for the number itself.")
+
+    def __float__(self):                                  # float(d), math.sin(d), ...
+        raise TypeError("a Dual cannot become a plain float (float(), the math module): that would "
+                        "drop its derivative. Use the functions of helpers.dual or numpy's, or "
+                        "d.value for the number itself.")
+
+    __int__ = __complex__ = __float__
 
 
 # --------------------------------------------------------------------------- shape helpers
@@ -336,7 +372,8 @@ add      = _binary("add",      np.add,       lambda a, b, y: 1,               la
 subtract = _binary("subtract", np.subtract,  lambda a, b, y: 1,               lambda a, b, y: -1)
 multiply = _binary("multiply", np.multiply,  lambda a, b, y: b,               lambda a, b, y: a)
 divide   = _binary("divide",   np.divide,    lambda a, b, y: 1 / b,           lambda a, b, y: -y / b)
-power    = _binary("power",    np.power,     lambda a, b, y: b * a ** (b - 1), lambda a, b, y: log(a) * y)
+power    = _binary("power",    np.power,     lambda a, b, y: b * power(a, b - 1),
+                                               lambda a, b, y: log(where(a == 0, 1, a)) * y)   # 0^b: 0
 
 #               name       value       derivative f'(x), from x and y = f(x)
 sin    = _unary("sin",    np.sin,     lambda x, y: cos(x))
@@ -479,7 +516,7 @@ SUPPORTED = ", ".join(sorted(set(_UFUNCS) | set(_FUNCTIONS)))
 # --------------------------------------------------------------------------- derivatives
 def _seed(x: Any, partials: np.ndarray, tag: int, op: str) -> Dual:
     """x + partials·ε_tag; x may be a dual of older tags (a nested derivative)."""
-    x = _check(x, op)
+    x = _real(x, op)
     if not isinstance(x, Dual):
         x = np.asarray(x, dtype=float) if _shape(x) else float(x)
     return _new(x, partials, tag)
@@ -487,11 +524,20 @@ def _seed(x: Any, partials: np.ndarray, tag: int, op: str) -> Dual:
 
 def _out(y: Any, tag: int, k: int, op: str) -> tuple[Any, Any]:
     """(value, partials) of a result at perturbation ``tag``; zeros if y does not depend on it."""
-    if isinstance(y, Dual) and y.tag == tag:
-        return y.value, y.partials
     if isinstance(y, Dual) and y.tag > tag:
-        raise RuntimeError(f"{op}: the result carries a perturbation (tag {y.tag}) of a derivative "
+        raise RuntimeError(f"{op}: the result carries a perturbation (tag {y.tag}) newer than this "
+                           "call's: of a derivative call that has already returned (did a dual escape "
+                           "through a global?), or of a dual built by hand inside f and not read off")
+    if isinstance(y, Dual) and y.tag == tag:
+        value, partials = y.value, y.partials
+    else:
+        value, partials = y, None
+    stale = max(_stale(value), _stale(partials))
+    if stale:
+        raise RuntimeError(f"{op}: the result carries a perturbation (tag {stale}) of a derivative "
                            "call that has already returned; did a dual escape through a global?")
+    if partials is not None:
+        return value, partials
     try:
         y = _check(y, op)
     except TypeError:
@@ -507,24 +553,33 @@ def _plain(z: Any) -> Any:
     return np.array(z, dtype=float) if _shape(z) else float(z)
 
 
+def _run(f: Callable, seed: Dual, tag: int) -> Any:
+    """f(seed) with the call's tag marked as in progress (so that its perturbation is not stale)."""
+    _ACTIVE.append(tag)
+    try:
+        return f(seed)
+    finally:
+        _ACTIVE.pop()
+
+
 def derivative(f: Callable, x: Any) -> Any:
     """f'(x) for a function of one real variable, from one run of f on ``x + ε`` (ε of a new tag).
 
     For an array ``x`` every entry is seeded with the same ε, which gives the pointwise
     derivative of an elementwise ``f`` (the JVP with ``v = 1``)."""
-    t = new_tag()
-    _, p = _out(f(_seed(x, np.ones(_shape(x) + (1,)), t, "derivative")), t, 1, "derivative")
+    t = _call_tag()
+    _, p = _out(_run(f, _seed(x, np.ones(_shape(x) + (1,)), t, "derivative"), t), t, 1, "derivative")
     return _plain(p[..., 0])
 
 
 def jvp(f: Callable, x: Any, v: Any) -> tuple[Any, Any]:
     """``(f(x), J v)``: the value and the directional derivative along ``v`` in one pass."""
-    v = _check(v, "jvp")
+    v = _real(v, "jvp")
     if _shape(v) != _shape(x):
         raise ValueError(f"jvp: the tangent v has shape {_shape(v)}, expected the shape of x {_shape(x)}")
-    t = new_tag()
-    y, p = _out(f(_seed(x, expand_dims(v if isinstance(v, Dual) else np.asarray(v, dtype=float), -1), t, "jvp")),
-                t, 1, "jvp")
+    t = _call_tag()
+    seed = _seed(x, expand_dims(v if isinstance(v, Dual) else np.asarray(v, dtype=float), -1), t, "jvp")
+    y, p = _out(_run(f, seed, t), t, 1, "jvp")
     return _plain(y), _plain(p[..., 0])
 
 
@@ -537,8 +592,8 @@ def jacobian(f: Callable, x: Any, *, at_once: bool = True) -> Any:
     xs = _shape(x)
     n = int(np.prod(xs))
     if at_once:
-        t = new_tag()
-        y, p = _out(f(_seed(x, np.eye(n).reshape(xs + (n,)), t, "jacobian")), t, n, "jacobian")
+        t = _call_tag()
+        y, p = _out(_run(f, _seed(x, np.eye(n).reshape(xs + (n,)), t, "jacobian"), t), t, n, "jacobian")
         return _plain(reshape(p, _shape(y) + xs))
     cols = [jvp(f, x, e.reshape(xs))[1] for e in np.eye(n)]
     return _plain(reshape(stack(cols, axis=-1), _shape(cols[0]) + xs))

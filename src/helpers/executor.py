@@ -43,6 +43,21 @@ counts (zero when the row has no such part), with ``lax.dynamic_update_slice`` i
 Running costs are summed on the device in painting order (:math:`T, T-1, \dots, 0`), the
 parameter adjoint is accumulated in the same order, and nothing returns to the host until the
 gradient is done.
+
+The columns of a row: ``kind`` (0 advance, 1 block, 2 residual block; for reading), ``src`` and
+``t_src`` (the slot and cell of the starting state), ``n_plain`` (steps whose states are not
+kept), ``n_store`` and ``store_off`` (steps whose states go to ``slots[store_off:]``), ``n_res``
+and ``res_off`` (steps whose residuals go to ``slots[res_off:]``), ``dst`` (the slot that
+receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :math:`T`),
+``n_rev``, ``rev_off`` and ``rev_lo`` (paints from the stored states of cells
+``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``). A row has no
+conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
+memory.
+
+**Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
+into one native function instead of a sequence of kernel calls, about three times faster per
+step. States under :data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local
+buffer of :func:`chunk_size` states, copied to and from the slots one chunk at a time.
 """
 
 from __future__ import annotations
@@ -56,12 +71,14 @@ import numpy as np
 
 from helpers.stepping import step_functions
 
-__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "run_plan", "residual_layout"]
+__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
+           "residual_layout", "chunk_size", "SMALL_LOOP_BYTES"]
 
-COLUMNS = ("src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
+COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
            "seed", "n_rev", "rev_off", "rev_lo")
-(SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
+(KIND, SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
  REV_LO) = range(len(COLUMNS))
+ADVANCE, STATE_BLOCK, RESIDUAL_BLOCK = 0, 1, 2  # the kinds of operation
 PLACE, REMOVE, PAINT = 0, 1, 2
 _CODES = {"place": PLACE, "remove": REMOVE, "paint": PAINT}
 
@@ -94,6 +111,21 @@ class Plan:
     @property
     def n_ops(self) -> int:
         return int(self.table.shape[0])
+
+    def device_arrays(self, chunk: int = 1):
+        """The table and slot list padded (to a power of two, ``chunk`` spare slot entries) and
+        on the default device, with the row count: the arguments of the interpreter, made once
+        per plan."""
+        cache = self.__dict__.setdefault("_device", {})
+        if chunk not in cache:
+            import jax.numpy as jnp
+
+            table = np.zeros((_pad(self.n_ops), len(COLUMNS)), np.int32)
+            table[:self.n_ops] = self.table
+            slots = np.zeros(_pad(len(self.slots) + chunk), np.int32)
+            slots[:len(self.slots)] = self.slots
+            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(self.n_ops))
+        return cache[chunk]
 
     def describe(self) -> str:
         """One line per operation, for reading a plan (small plans only)."""
@@ -237,8 +269,8 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             m += 1
         if m == 0:  # no block here: a plain advance
             _, src_ev, steps, dst_ev = prims[i]
-            row(src=slot_at[src_ev], t_src=(0 if src_ev == -1 else cell_of[src_ev]), n_plain=steps,
-                dst=slot_at[dst_ev])
+            row(kind=ADVANCE, src=slot_at[src_ev], t_src=(0 if src_ev == -1 else cell_of[src_ev]),
+                n_plain=steps, dst=slot_at[dst_ev])
             n_evals += steps
             i += 1
             continue
@@ -264,7 +296,8 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             flat.extend(res_slots)
             rev_off = len(flat)
             flat.extend(state_slots)
-            row(src=slot_at[base_ev], t_src=base, n_plain=r_lo - base, n_res=len(res_cells),
+            row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_plain=r_lo - base,
+                n_res=len(res_cells),
                 res_off=res_off, seed=seed, n_rev=len(state_cells), rev_off=rev_off, rev_lo=lo)
             n_evals += (r_lo - base) + len(res_cells)
             n_res_blocks += 1
@@ -277,7 +310,8 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             rev_off = len(flat)
             flat.extend(rev_slots)
             src_ev = base_ev if k else paints[0][1]
-            row(src=slot_at[src_ev], t_src=base if k else top, n_store=k, store_off=store_off,
+            row(kind=STATE_BLOCK, src=slot_at[src_ev], t_src=base if k else top, n_store=k,
+                store_off=store_off,
                 seed=seed, n_rev=len(painted), rev_off=rev_off, rev_lo=lo)
             n_evals += k
             if k:
@@ -340,6 +374,8 @@ def residual_layout(step: Callable, x0: Any, params: Any, step_cost: Callable | 
             dep.update(eqn.outvars)
     per_step = tuple(not isinstance(v, Literal) and v in dep for v in jaxpr.outvars)
     avals = [v.aval for v, keep in zip(jaxpr.outvars, per_step) if keep]
+    if step_cost is not None:
+        avals.append(jax.eval_shape(lambda x, p, t: fns.cost(t, x, p), x0, params, t0))
     return StateLayout.of(avals), per_step
 
 
@@ -371,11 +407,26 @@ def _pad(n: int) -> int:
     return max(8, 1 << (max(n, 1) - 1).bit_length())
 
 
+SMALL_LOOP_BYTES = 384
+"""States this small are stored and painted in chunks of ``SMALL_LOOP_BYTES // state bytes``
+through a local buffer (module docstring; XLA's ``SmallWhileLoopHoistingPass``). Larger states
+use one loop iteration per step."""
+
+
+def chunk_size(state: StateLayout) -> int:
+    """Steps per chunk for the store and paint loops (1: no chunking)."""
+    k = SMALL_LOOP_BYTES // max(state.nbytes, 1)
+    return int(min(k, 64)) if k >= 2 else 1
+
+
 @lru_cache(maxsize=32)
 def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state: StateLayout,
-                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int):
+                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int,
+                 chunk: int = 1):
     """The jitted interpreter for one step function, state layout and buffer shape (module
-    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``."""
+    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``. With
+    ``chunk > 1`` the stored states of a block are written and read ``chunk`` at a time
+    (:data:`SMALL_LOOP_BYTES`); ``slots`` must then have ``chunk`` entries of padding."""
     import jax
     import jax.numpy as jnp
     from jax import lax
@@ -387,15 +438,20 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     val_t = jnp.asarray(0.0).dtype
 
     def read(pool, layout: StateLayout, slot):
+        """The leaves stored in one slot: one dynamic slice of the row per dtype, then static
+        slices (one kernel per dtype, not one per leaf)."""
         zero = jnp.zeros_like(slot)
-        return [lax.dynamic_slice(pool[d], (slot, zero + o), (1, n)).reshape(shape)
-                for d, o, n, shape in layout.leaves]
+        rows = {d: lax.dynamic_slice(pool[d], (slot, zero), (1, w))[0] for d, w in layout.widths}
+        return [rows[d][o:o + n].reshape(shape) for d, o, n, shape in layout.leaves]
 
     def write(pool, layout: StateLayout, slot, leaves):
+        """Store leaves in one slot: one concatenation and one update per dtype."""
         pool = dict(pool)
         zero = jnp.zeros_like(slot)
-        for v, (d, o, n, _shape) in zip(leaves, layout.leaves):
-            pool[d] = lax.dynamic_update_slice(pool[d], jnp.reshape(v, (1, n)).astype(d), (slot, zero + o))
+        for d, _ in layout.widths:
+            parts = [jnp.ravel(v).astype(d) for v, (dd, *_r) in zip(leaves, layout.leaves) if dd == d]
+            row = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
+            pool[d] = lax.dynamic_update_slice(pool[d], row[None, :], (slot, zero))
         return pool
 
     def read_state(pool, slot):
@@ -404,13 +460,66 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     def write_state(pool, slot, x):
         return write(pool, state, slot, tu.tree_leaves(x))
 
+    def pack(x):
+        """A state as one flat vector per dtype."""
+        leaves = tu.tree_leaves(x)
+        out = {}
+        for d, _ in state.widths:
+            parts = [jnp.ravel(v) for v, (dd, *_r) in zip(leaves, state.leaves) if dd == d]
+            out[d] = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
+        return out
+
+    def unpack(rows):
+        return tu.tree_unflatten(state.treedef, [rows[d][o:o + n].reshape(shape)
+                                                 for d, o, n, shape in state.leaves])
+
+    def store_chunked(x, pool, n, off, p, slots):
+        """n steps from x, the states written to slots[off:off + n], chunk at a time."""
+        def one_chunk(c, carry):
+            x, pool = carry
+            m = jnp.minimum(chunk, n - c * chunk)
+
+            def body(k, cc):
+                x, bufs = cc
+                x = fns.f(x, p)
+                rows = pack(x)
+                return x, {d: lax.dynamic_update_index_in_dim(bufs[d], rows[d], k, 0) for d in bufs}
+
+            bufs = {d: jnp.zeros((chunk, w), d) for d, w in state.widths}
+            x, bufs = lax.fori_loop(0, m, body, (x, bufs))
+            idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,))
+            idx = jnp.where(jnp.arange(chunk) < m, idx, pool_slots)  # beyond the block: dropped
+            pool = dict(pool)
+            for d, w in state.widths:
+                pool[d] = pool[d].at[idx, :w].set(bufs[d], mode="drop")
+            return x, pool
+
+        return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, (x, pool))
+
+    def paint_chunked(pool, carry, n, off, lo, paint, slots):
+        """paint(cell, x) for the states in slots[off:off + n] (cells lo..lo+n-1), top down."""
+        def one_chunk(c, carry):
+            top = n - c * chunk
+            base = jnp.maximum(top - chunk, 0)
+            m = top - base
+            idx = lax.dynamic_slice(slots, (off + base,), (chunk,))
+            bufs = {d: pool[d][idx, :w] for d, w in state.widths}
+
+            def body(k, cc):
+                jj = m - 1 - k
+                xj = unpack({d: lax.dynamic_index_in_dim(bufs[d], jj, 0, keepdims=False) for d in bufs})
+                return paint(lo + base + jj, xj, cc)
+
+            return lax.fori_loop(0, m, body, carry)
+
+        return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, carry)
+
     def inner(a, b):
         return sum(jnp.vdot(u, v).real.astype(val_t) for u, v in zip(tu.tree_leaves(a), tu.tree_leaves(b)))
 
     def run(table, slots, n_ops, x0, p, seed):
         pool = {d: jnp.zeros((pool_slots, w), d) for d, w in widths}
         pool = write_state(pool, jnp.int32(0), x0)
-        cpool = jnp.zeros((pool_slots,), val_t) if (res is not None and has_cost) else None
         x_bar = tu.tree_map(jnp.zeros_like, x0)
         p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
         value = jnp.zeros((), val_t)
@@ -426,7 +535,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 raise RuntimeError("residual blocks: the step's residuals changed between traces")
             y, c = primal if has_cost else (primal, None)
             box["cost_dtype"] = None if c is None else c.dtype
-            return y, [v for v, keep in zip(leaves, per_step) if keep], c
+            return y, [v for v, keep in zip(leaves, per_step) if keep] + ([c] if has_cost else [])
 
         def pull_res(dep, x_bar, p_bar):
             it_dep, it_inv = iter(dep), iter(invariant)
@@ -438,70 +547,77 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 return g[0], tu.tree_map(lambda a, b: a + b, p_bar, g[1])
             return g[0], p_bar
 
-        def op(i, carry):
-            pool, cpool, x_bar, p_bar, value = carry
-            r = table[i]
-            x = read_state(pool, r[SRC])
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)
+        def paint(t, xj, c):
+            """Paint cell t from its stored state: the VJP of step t and the running cost."""
+            x_bar, p_bar, value = c
+            x_bar, p_bar = fns.vjp(xj, p, x_bar, p_bar)
+            if has_cost:
+                v, x_bar, p_bar = fns.cost_add(t.astype(int_t), xj, p, x_bar, p_bar)
+                value = value + v.astype(val_t)
+            return x_bar, p_bar, value
 
-            def store(k, c):
-                x, pool = c
-                x = fns.f(x, p)
-                return x, write_state(pool, slots[r[STORE_OFF] + k], x)
+        def seed_paint(t_x, x, c):
+            """Paint cell T: the seed and the running cost at T."""
+            x_bar, p_bar, value = c
+            value = value + inner(seed, x)
+            if not has_cost:
+                return seed, p_bar, value
+            v, x_bar, p_bar = fns.cost_add(t_x.astype(int_t), x, p, seed, p_bar)
+            return x_bar, p_bar, value + v.astype(val_t)
 
-            x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
-            t_res = r[T_SRC] + r[N_PLAIN]
-            if res is not None:
-                def store_res(k, c):
-                    x, pool, cpool = c
-                    y, dep, cv = fwd_res(x, (t_res + k).astype(int_t))
-                    s = slots[r[RES_OFF] + k]
-                    pool = write(pool, res, s, dep)
-                    if cpool is not None:
-                        cpool = cpool.at[s].set(cv.astype(val_t))
-                    return y, pool, cpool
-
-                x, pool, cpool = lax.fori_loop(0, r[N_RES], store_res, (x, pool, cpool))
-            pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),
-                                 lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
-            t_x = (r[T_SRC] + r[N_PLAIN] + r[N_STORE] + r[N_RES]).astype(int_t)
-
-            def seed_paint(k, c):
-                x_bar, p_bar, value = c
-                value = value + inner(seed, x)
-                if not has_cost:
-                    return seed, p_bar, value
-                v, x_bar, p_bar = fns.cost_add(t_x, x, p, seed, p_bar)
-                return x_bar, p_bar, value + v.astype(val_t)
-
-            x_bar, p_bar, value = lax.fori_loop(0, r[SEED], seed_paint, (x_bar, p_bar, value))
-            if res is not None:
-                def paint_res(k, c):
-                    x_bar, p_bar, value = c
-                    j = r[N_RES] - 1 - k
-                    s = slots[r[RES_OFF] + j]
-                    x_bar, p_bar = pull_res(read(pool, res, s), x_bar, p_bar)
-                    if cpool is not None:
-                        value = value + cpool[s]
-                    return x_bar, p_bar, value
-
-                x_bar, p_bar, value = lax.fori_loop(0, r[N_RES], paint_res, (x_bar, p_bar, value))
+        def paint_states(r, pool, c):
+            if chunk > 1:
+                return paint_chunked(pool, c, r[N_REV], r[REV_OFF], r[REV_LO], paint, slots)
 
             def paint_state(k, c):
-                x_bar, p_bar, value = c
                 j = r[N_REV] - 1 - k
-                xj = read_state(pool, slots[r[REV_OFF] + j])
-                x_bar, p_bar = fns.vjp(xj, p, x_bar, p_bar)
-                if has_cost:
-                    v, x_bar, p_bar = fns.cost_add((r[REV_LO] + j).astype(int_t), xj, p, x_bar, p_bar)
-                    value = value + v.astype(val_t)
-                return x_bar, p_bar, value
+                return paint(r[REV_LO] + j, read_state(pool, slots[r[REV_OFF] + j]), c)
 
-            x_bar, p_bar, value = lax.fori_loop(0, r[N_REV], paint_state, (x_bar, p_bar, value))
-            return pool, cpool, x_bar, p_bar, value
+            return lax.fori_loop(0, r[N_REV], paint_state, c)
 
-        carry = lax.fori_loop(0, n_ops, op, (pool, cpool, x_bar, p_bar, value))
-        return carry[2], carry[3], carry[4]
+        def op(i, carry):
+            """One row of the table. Every part is a loop whose trip count comes from the row
+            (zero when the row has no such part): no conditionals, so that XLA updates the slot
+            buffer in place (a conditional would copy it)."""
+            pool, x_bar, p_bar, value = carry
+            r = table[i]
+            x = read_state(pool, r[SRC])
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)  # advance
+            if chunk > 1:  # store the states of a block
+                x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
+            else:
+                def store(k, c):
+                    x, pool = c
+                    x = fns.f(x, p)
+                    return x, write_state(pool, slots[r[STORE_OFF] + k], x)
+
+                x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
+            t_res = r[T_SRC] + r[N_PLAIN] + r[N_STORE]
+            if res is not None:  # keep the residuals of the steps of a residual block
+                def store_res(k, c):
+                    x, pool = c
+                    y, kept = fwd_res(x, (t_res + k).astype(int_t))
+                    return y, write(pool, res, slots[r[RES_OFF] + k], kept)
+
+                x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
+            pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
+                                 lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
+            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
+                              (x_bar, p_bar, value))
+            if res is not None:  # pull back through the residuals, top down
+                def paint_res(k, c):
+                    x_bar, p_bar, value = c
+                    kept = read(pool, res, slots[r[RES_OFF] + r[N_RES] - 1 - k])
+                    if has_cost:  # the running cost's value, kept with the residuals
+                        kept, value = kept[:-1], value + kept[-1].astype(val_t)
+                    x_bar, p_bar = pull_res(kept, x_bar, p_bar)
+                    return x_bar, p_bar, value
+
+                c = lax.fori_loop(0, r[N_RES], paint_res, c)
+            return (pool, *paint_states(r, pool, c))
+
+        carry = lax.fori_loop(0, n_ops, op, (pool, x_bar, p_bar, value))
+        return carry[1], carry[2], carry[3]
 
     return jax.jit(run)
 
@@ -550,17 +666,23 @@ def prepare(step: Callable, x0: Any, params: Any, adjoint_seed: Any, step_cost: 
     import jax.numpy as jnp
 
     tu = jax.tree_util
-    x0 = tu.tree_map(lambda a: a if isinstance(a, jax.Array) and not a.weak_type
-                     else jnp.asarray(np.asarray(a)), x0)
-    if params is not None:
-        params = tu.tree_map(lambda a: a if isinstance(a, jax.Array) else jnp.asarray(a), params)
+    Array = jax.Array
+
+    def strong(a):  # a JAX array without weak type (a Python scalar or numpy array converted)
+        return a if isinstance(a, Array) and not a.weak_type else jnp.asarray(np.asarray(a))
+
     leaves, tree = tu.tree_flatten(x0)
-    seed = tu.tree_unflatten(tree, [jnp.asarray(s, dtype=v.dtype) for s, v in
-                                    zip(tu.tree_leaves(adjoint_seed), leaves)])
+    leaves = [strong(v) for v in leaves]
+    x0 = tu.tree_unflatten(tree, leaves)
     p_leaves, p_tree = tu.tree_flatten(params)
-    key_x = tuple((tuple(v.shape), str(v.dtype)) for v in leaves)
-    key_p = tuple((tuple(np.shape(v)), str(jnp.result_type(v)), bool(getattr(v, "weak_type", False)))
-                  for v in p_leaves)
+    p_leaves = [v if isinstance(v, Array) else jnp.asarray(v) for v in p_leaves]
+    if params is not None:
+        params = tu.tree_unflatten(p_tree, p_leaves)
+    seed = tu.tree_unflatten(tree, [s if isinstance(s, Array) and s.dtype == v.dtype and not s.weak_type
+                                    else jnp.asarray(s, dtype=v.dtype)
+                                    for s, v in zip(tu.tree_leaves(adjoint_seed), leaves)])
+    key_x = tuple((v.shape, v.dtype) for v in leaves)
+    key_p = tuple((v.shape, v.dtype, v.weak_type) for v in p_leaves)
     state, res, per_step = _analyse(step, step_cost, params is not None, tree, key_x, p_tree, key_p,
                                     bool(want_residuals))
     return Prepared(x0, params, seed, state, res, per_step)
@@ -610,16 +732,14 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     dtypes = {d for d, _ in prep.state.widths} | ({d for d, _ in res.widths} if res else set())
     widths = tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
     has_p = prep.params is not None
+    chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
-                      widths, plan.pool_slots)
-    n_rows, n_flat = _pad(plan.n_ops), _pad(len(plan.slots))
-    table = np.zeros((n_rows, len(COLUMNS)), np.int32)
-    table[:plan.n_ops] = plan.table
-    slots = np.zeros(n_flat, np.int32)
-    slots[:len(plan.slots)] = plan.slots
-    args = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(plan.n_ops), prep.x0, prep.params, prep.seed)
-    avals = jax.tree_util.tree_map(lambda a: (a.shape, str(a.dtype), getattr(a, "weak_type", False)), args)
-    key = (fn, str(jax.tree_util.tree_structure(args)), str(avals))
+                      widths, plan.pool_slots, chunk)
+    table, slots, n_ops = plan.device_arrays(chunk)
+    args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
+    leaves, tree = jax.tree_util.tree_flatten(args[3:])
+    key = (fn, table.shape, slots.shape, tree,
+           tuple((v.shape, v.dtype, getattr(v, "weak_type", False)) for v in leaves))
     compiled, compile_seconds = _executable(key, fn, args)
     report = None
     if memory is not None:

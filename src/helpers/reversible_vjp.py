@@ -150,7 +150,7 @@ def reversible_vjp(
     measure_memory: bool | str = True,
     jit: bool = True,
     executor: str = "auto",
-    residuals: bool | str = False,
+    residuals: bool | str = "auto",
 ) -> CheckpointedVJP:
     r"""Gradient of :math:`\langle\bar x_T^{\rm seed}, x_T\rangle + \sum_t c(t, x_t;\theta)` by
     the forward and backward sweeps of a reversible-game play (module docstring).

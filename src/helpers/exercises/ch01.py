@@ -72,7 +72,11 @@ def _higher_target(answer):
                        "(vx, vy) in m/s as np.array([vx, vy]).")
     if not np.all(np.isfinite(v0)):
         return Verdict("wrong", f"{name} contains NaN or infinity.")
-    dist = float(np.linalg.norm(fly_numpy(v0) - HIGHER_TARGET))
+    with np.errstate(all="ignore"):
+        dist = float(np.linalg.norm(fly_numpy(v0) - HIGHER_TARGET))
+    if not np.isfinite(dist):
+        return Verdict("wrong", f"{name} is not right: flown with the chapter's program, the shot's "
+                       "speed overflows to infinity; check the units (m/s) and the optimizer's output.")
     if dist < TOLERANCE:
         return Verdict("correct", f"{name} is correct: the shot lands {dist:.1e} m from the target.")
     return Verdict("wrong", f"{name} is not right yet: flown with the chapter's program, the shot "

@@ -30,15 +30,17 @@ PAIRS = [((1.0, 0.0), (2.0, 1.0)), ((0.3, -1.2), (-0.7, 0.4)), ((2.5, 3.0), (1.5
 def _quotient_rule(answer):
     return check_function(answer, reference("ch03.quotient-rule"), PAIRS, unpack=True, rtol=1e-12,
                           name="Your division of dual numbers",
-                          describe=lambda p: f"a = {p[0]}, b = {p[1]}")
+                          describe=lambda p: f"a = {p[0]}, b = {p[1]}",
+                          hint="entry 0 is the value a0/b0, entry 1 the ε-part; work that case out "
+                               "by hand with ε² = 0")
 
 
 # --------------------------------------------------------------------------- Newton root
 @exercise("ch03.newton-root", hints=(
-    "The Newton iteration is an ordinary program: run it with a = Dual(2.0, [1.0]) and read the "
-    "ε-part of the converged x.",
-    "Iterate until the value has converged (a few tens of steps from x = 1 is plenty); the ε-part "
-    "converges with it.",
+    "The Newton iteration is an ordinary program, so it runs unchanged on dual numbers. Which of "
+    "its inputs must carry the ε, and where in the result is dx*/da?",
+    "Start from a = Dual(2.0, [1.0]) and x = 1.0, iterate until the value has converged (a few "
+    "tens of steps is plenty; the ε-part converges with it), then read x.partials[0].",
 ))
 def _newton_root(answer):
     return check_value(answer, reference("ch03.newton-root"), rtol=1e-10, name="Your derivative dx*/da")
@@ -174,14 +176,23 @@ def _tagged_product(answer):
                               name="Your tagged product")
     name = "Your tagged product"
     for (x, y), ref in zip(TAGGED_CASES, reference("ch03.tagged-product")):
-        z = answer(x, y)
         where = _describe_pair((x, y))
+        try:
+            z = answer(x, y)
+        except NotImplementedError:
+            raise
+        except Exception as err:                           # noqa: BLE001 - the learner's code
+            return Verdict("error", f"{name} raised {type(err).__name__}: {err} when called with "
+                           f"{where}. Fix the error and run the cell again.")
         if z is None:
             return Verdict("wrong", f"{name} returned None for {where}: is a return statement missing?")
         try:
             got = coefficients(z)
         except ValueError as err:
             return Verdict("wrong", f"{name} returned a malformed tagged dual for {where}: {err}.")
+        except TypeError as err:
+            return Verdict("wrong", f"{name} returned something that is not a tagged dual for {where}: "
+                           f"{err}.")
         if not np.all(np.isfinite(got)):
             return Verdict("wrong", f"{name} contains NaN or infinity for {where}.")
         bad = [m for m, g, r in zip(MONOMIALS, got, ref) if abs(g - r) > 1e-12 * max(1.0, abs(r))]

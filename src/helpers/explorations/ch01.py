@@ -4,8 +4,9 @@ The program is a quadratic valley in two parameters, :math:`\mathcal L(\theta) =
 \theta^\top H\theta` with the curvatures :math:`1` and :math:`\kappa` along axes rotated by 30°.
 Gradient descent :math:`\theta \leftarrow \theta - \eta\nabla\mathcal L` multiplies the component
 along the curvature :math:`a` by :math:`1 - \eta a` per step, so it converges when
-:math:`|1 - \eta a| < 1` for both curvatures, i.e. for :math:`\eta < 2/\kappa`, and fastest at
-:math:`\eta = 2/(1 + \kappa)`, where the slowest factor is :math:`(\kappa - 1)/(\kappa + 1)`.
+:math:`|1 - \eta a| < 1` for both curvatures, i.e. for :math:`\eta < 2/\kappa`. Which rate is
+fastest is left to the reader (an exercise of chapter 1 asks it); the readout shows the
+slowest factor.
 """
 
 from __future__ import annotations

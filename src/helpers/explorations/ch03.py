@@ -92,9 +92,9 @@ def dual_trace_explorer(x: float = 1.0, program: str = "x sin(x²) + 3x") -> Exp
         tab.axis("off")
         tab.set_title("trace on x + 1·ε", fontsize="medium")
         rows = [["line", "value", "ε-part"]] + [[t, f"{v:.4f}", f"{e:.4f}"] for t, v, e in lines]
-        table = tab.table(cellText=rows, loc="center", cellLoc="left", colWidths=[0.52, 0.24, 0.24])
+        table = tab.table(cellText=rows, loc="center", cellLoc="left", colWidths=[0.56, 0.22, 0.22])
         table.auto_set_font_size(False)
-        table.set_fontsize(8)
+        table.set_fontsize(10)
         table.scale(1.0, 1.25)
         h = 1e-6 * max(1.0, abs(x))
         g = lambda z: float(D.primal(fn(z)[-1][1]))                        # noqa: E731
