@@ -17,6 +17,13 @@ def test_detuned_pulse_reference_matches_the_closed_form():
     assert float(reference("ch14.corpse-exponent")) == pytest.approx(4.0, abs=0.05)
 
 
+def test_the_ideal_exponent_typed_is_not_the_measured_one():
+    # the fit over f = 0.001..0.008 gives 4.05 (higher orders): typing the ideal 4 must not pass
+    assert abs(float(reference("ch14.corpse-exponent")) - 4.0) > 0.02
+    assert check("ch14.corpse-exponent", 4).status == "wrong"
+    assert check("ch14.corpse-exponent", float(reference("ch14.corpse-exponent")) + 0.001).status == "correct"
+
+
 def test_small_detuning_estimate_is_close_but_not_accepted():
     v = check("ch14.pi-infidelity", 0.01)
     assert v.status == "wrong" and "close" in v.message

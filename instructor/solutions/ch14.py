@@ -75,6 +75,7 @@ WRONG = {
         corpse_exponent(detuning=False),                     # against the amplitude error: 2
         6.0,                                                 # BB1's exponent for amplitude errors
         3.0,
+        4.0,                                                 # the ideal exponent typed, not measured
     ],
     "ch14.hadamard": [
         np.full((HADAMARD_SEGMENTS, 2), [np.pi, 0.0]),       # the X gate's plain pulse

@@ -51,7 +51,8 @@ def _curvature(answer):
     "amplitude error, to q.infidelity.",
 ))
 def _corpse_exponent(answer):
-    return check_value(answer, reference("ch14.corpse-exponent"), rtol=0, atol=0.05,
+    # tight: the measured exponent differs from the ideal 4 by a few hundredths (higher orders)
+    return check_value(answer, reference("ch14.corpse-exponent"), rtol=0, atol=0.005,
                        name="The scaling exponent of CORPSE's infidelity with detuning")
 
 
