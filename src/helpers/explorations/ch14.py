@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from matplotlib.ticker import NullLocator
+
 from helpers import qubit as q
 from helpers.explore import Choice, Explorer, LogSlider, Slider
 
@@ -111,6 +113,9 @@ def composite_pulse_explorer(phi_deg: float = 90.0, eps: float = 0.1, pulse: str
         ax_i.loglog(_EPS_GRID, np.maximum(vals, 1e-30), color="#0072B2", lw=1.6, label=pulse)
         ax_i.plot(eps, max(at, 1e-30), "o", color="#D55E00", ms=6)
         ax_i.set_ylim(1e-20, 1)
+        ax_i.set_yticks([1e-18, 1e-12, 1e-6, 1.0])                        # few fixed ticks: a quick redraw
+        ax_i.yaxis.set_minor_locator(NullLocator())
+        ax_i.xaxis.set_minor_locator(NullLocator())
         ax_i.set_xlabel(r"amplitude error $\epsilon$")
         ax_i.set_ylabel(r"infidelity $1 - F$")
         ax_i.legend(loc="lower right", fontsize=7)
