@@ -260,9 +260,10 @@ def as_numbers(answer: Any, *, allow_complex: bool = False) -> tuple[np.ndarray 
         return None, _kind_name(answer)
     if kind == "c":
         if not allow_complex:
+            what = "a complex number" if arr.ndim == 0 else "an array of complex numbers"
             if np.all(arr.imag == 0):
-                return None, "a complex number (with a zero imaginary part; give the real value)"
-            return None, "complex"
+                return None, f"{what} (with a zero imaginary part; give the real value)"
+            return None, what
         return arr.astype(complex), None
     return arr.astype(float), None
 

@@ -191,8 +191,7 @@ def _heat_step_vjp(answer):
     for what, part in zip(("u_bar", "r_bar"), out):
         _, problem = as_numbers(part)
         if problem is not None:
-            kind = "complex numbers" if problem == "complex" else problem
-            return _emit("wrong", f"The {what} of your heat_step_vjp should be a real array, but it is {kind}.",
+            return _emit("wrong", f"The {what} of your heat_step_vjp should be a real array, but it is {problem}.",
                          False)
 
     def verdicts():

@@ -191,9 +191,8 @@ def _fixed_point_vjp(answer):
     if out is not None:
         _, problem = as_numbers(out)
         if problem is not None:
-            what = "complex numbers" if problem == "complex" else problem
             return _emit("wrong", "Your fixed_point_vjp should return a real array theta_bar (one number per "
-                         f"parameter), but it returned {what}.", False)
+                         f"parameter), but it returned {problem}.", False)
     return first_failure((check_vjp(fixed_point, rule, theta, quiet=True,
                                     name=f"Your implicit adjoint of the fixed point (test case {k + 1})")
                           for k, theta in enumerate(FP_THETAS)),
