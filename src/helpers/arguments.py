@@ -54,16 +54,17 @@ def _where(arr: np.ndarray, bad: np.ndarray) -> str:
 
 def real_array(value: Any, name: str, *, ndim: int | Iterable[int] | None = None,
                positive: bool = False, nonnegative: bool = False, finite: bool = True,
-               expected: str = ""):
+               expected: str = "", as_jax: bool = True):
     """``value`` as a float array (``jax.numpy`` array, so tracers pass through), or an error.
 
     Refused, with ``TypeError``: strings, booleans, ``None``, complex values (the physics here
     is real: a complex index or control would have its imaginary part dropped silently).
     Refused, with ``ValueError``: a number of dimensions not in ``ndim``; for concrete values,
     NaN or infinity (``finite``), values <= 0 (``positive``) or < 0 (``nonnegative``).
-    ``expected`` describes the argument in the messages ("thicknesses in nm").
+    ``expected`` describes the argument in the messages ("thicknesses in nm"). With
+    ``as_jax=False`` a concrete value comes back as a numpy array (no JAX backend is started:
+    a module may validate its constants at import).
     """
-    import jax.numpy as jnp
 
     what = f" ({expected})" if expected else ""
     if value is None or isinstance(value, (str, bytes, bool, np.bool_, dict, set)) or callable(value):
@@ -101,13 +102,18 @@ def real_array(value: Any, name: str, *, ndim: int | Iterable[int] | None = None
             raise ValueError(f"{name} must be positive{what}; {_where(a, a <= 0)}")
         if nonnegative and np.any(a < 0):
             raise ValueError(f"{name} must be >= 0{what}; {_where(a, a < 0)}")
+        if not as_jax:
+            return a
+    import jax.numpy as jnp
+
     return jnp.asarray(arr, dtype=float)
 
 
 def real_number(value: Any, name: str, *, positive: bool = False, nonnegative: bool = False,
                 expected: str = "") -> Any:
     """A single real number (a Python float, or a tracer inside JAX), or a clear error."""
-    arr = real_array(value, name, ndim=0, positive=positive, nonnegative=nonnegative, expected=expected)
+    arr = real_array(value, name, ndim=0, positive=positive, nonnegative=nonnegative, expected=expected,
+                     as_jax=False)
     return arr if is_traced(arr) else float(arr)
 
 
