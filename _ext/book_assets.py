@@ -4,6 +4,11 @@
    7.4, scripts registered by extensions after the HTML builder starts (sphinx-thebe's
    configuration snippet, sphinx-togglebutton's selector) reach the page twice; sphinx-thebe's
    snippet declares ``const`` variables, so the second copy throws a JavaScript error.
+   Also drop what the site must not load: sphinx-thebe's script and style when live code is off
+   (``launch_buttons.thebe: false``), and the widget manager that myst-nb fetches from CDNs
+   for pages with saved widget state, with that state (the book is served offline; every widget
+   stands next to a static figure or animation), and sphinx-design's style sheet and tab script on pages that
+   use no design element.
 2. Give notebook figures real alt text. myst-nb sets an output image's alt text to its file
    name; the book's convention is that the Markdown paragraph right after a figure's cell is
    its caption ("*The error falls as h^2 ...*"), so that paragraph becomes the alt text.
@@ -25,7 +30,34 @@ def _key(asset) -> tuple:
     return (str(filename), attrs)
 
 
+_EXTERNAL = re.compile(r"^(https?:)?//")
+
+
+def _live_code(app) -> bool:
+    options = getattr(app.config, "html_theme_options", None) or {}
+    return bool((options.get("launch_buttons") or {}).get("thebe"))
+
+
+_DESIGN = re.compile(r'class="[^"]*\bsd-')
+_DESIGN_ASSETS = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def _unwanted(asset, live_code: bool, uses_design: bool = True) -> bool:
+    filename = str(getattr(asset, "filename", asset) or "")
+    if not uses_design and any(name in filename for name in _DESIGN_ASSETS):
+        return True          # sphinx-design's styles and tabs on a page with no design element
+    if _EXTERNAL.match(filename):
+        return True          # nothing is fetched from other sites (require.js, widget manager)
+    attributes = getattr(asset, "attributes", None) or {}
+    if "widget-state" in str(attributes.get("type", "")):
+        return True          # saved widget state: nothing on the page can draw it (no manager)
+    body = str(attributes.get("body", ""))
+    return not live_code and ("sphinx-thebe" in filename or "THEBE_JS_URL" in body)
+
+
 def _dedupe(app, pagename, templatename, context, doctree) -> None:
+    live_code = _live_code(app) if app is not None else True
+    uses_design = bool(_DESIGN.search(str(context.get("body", "")))) if "body" in context else True
     for name in ("script_files", "css_files"):
         assets = context.get(name)
         if not assets:
@@ -33,7 +65,7 @@ def _dedupe(app, pagename, templatename, context, doctree) -> None:
         seen, unique = set(), []
         for asset in assets:
             k = _key(asset)
-            if k not in seen:
+            if k not in seen and not _unwanted(asset, live_code, uses_design):
                 seen.add(k)
                 unique.append(asset)
         context[name] = unique

@@ -36,16 +36,13 @@ time(∇f)/time(f) ≤ 4 (the cheap-gradient principle with a small constant).
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
-import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 # One BLAS thread: every tool then does its linear algebra on one core, and busy-waiting BLAS
 # threads on a shared machine do not distort small timings. Override from the environment.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -57,15 +54,15 @@ import autograd  # noqa: E402
 import autograd.numpy as anp  # noqa: E402
 from autograd.extend import defvjp, primitive  # noqa: E402
 
-import jax  # noqa: E402
+from _common import save  # noqa: E402
 
-jax.config.update("jax_enable_x64", True)
+import helpers  # noqa: E402
+
+jax = helpers.jax_cpu()  # CPU and float64 unless JAX_PLATFORMS says otherwise
 import jax.numpy as jnp  # noqa: E402
 
 from helpers import tape  # noqa: E402
 from helpers.eigen import lowest_eigenpair, lowest_eigenpair_vjp  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 # ----------------------------------------------------------------------------- timing
@@ -253,17 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args.quick, args.budget)
     table, verdict = report(results)
     print(table)
-    meta = {
-        "date_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "quick": args.quick, "budget_s": args.budget,
-        "python": sys.version.split()[0], "numpy": np.__version__, "jax": jax.__version__,
-        "autograd": getattr(autograd, "__version__", "unknown"), "machine": platform.machine(),
-        "cpu_count": os.cpu_count(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-    }
-    out = args.out or RESULTS / ("bench_gradients_quick.json" if args.quick else "bench_gradients.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"meta": meta, "results": results, "targets": verdict}, indent=2))
-    print(f"saved {out}")
+    save("bench_gradients_quick" if args.quick else "bench_gradients",
+         results, __file__, args.out, top={"targets": verdict}, quick=args.quick, budget_s=args.budget,
+         autograd=getattr(autograd, "__version__", "unknown"))
     return 0
 
 

@@ -12,20 +12,20 @@ prints the ratio time(forward)/time(reverse), and saves benchmarks/results/bench
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 from _common import best_time, save  # noqa: E402
 
-jax.config.update("jax_enable_x64", True)
+import helpers  # noqa: E402
+
+jax = helpers.jax_cpu()  # CPU and float64 unless JAX_PLATFORMS says otherwise
+import jax.numpy as jnp  # noqa: E402
+
 HIDDEN = 64
 
 
@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['n']:>6} {row['m']:>6} {1e3 * row['t_forward']:>13.3f} {1e3 * row['t_reverse']:>13.3f} "
               f"{row['ratio_fwd_over_rev']:>8.2f}")
     save("bench_jacobian" + ("_quick" if args.quick else ""),
-         {"hidden": HIDDEN, "fixed": fixed, "vary_n": vary_n, "vary_m": vary_m}, args.out)
+         {"hidden": HIDDEN, "fixed": fixed, "vary_n": vary_n, "vary_m": vary_m}, __file__, args.out,
+         quick=args.quick)
     return 0
 
 

@@ -8,6 +8,9 @@ that the test run already executed (written to DIR by `pytest -p scripts.nbtimin
 --save-executed DIR`) is cached from that copy when its code is unchanged, instead of being
 executed again. Prints each notebook's
 execution time; exits 1 if a notebook fails (with its traceback).
+
+Each cached notebook records the run that executed it (date and package versions, see
+:func:`run_record`); the book shows it in the chapter's footer ("Last verified", _ext/book_run.py).
 """
 
 from __future__ import annotations
@@ -37,6 +40,28 @@ def toc_notebooks(root: Path) -> list[Path]:
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
     return [root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
+
+
+#: The packages whose versions a chapter's "Last verified" line names.
+RUN_PACKAGES = ("numpy", "scipy", "jax", "autograd", "matplotlib")
+
+
+def run_record(executed_at: float | None = None) -> dict:
+    """What the book records about the run that executed a notebook: the date (UTC) and the
+    versions of Python and of the main packages in the executing environment."""
+    import datetime
+    import importlib.metadata as md
+    import platform
+
+    when = datetime.datetime.fromtimestamp(executed_at if executed_at is not None else time.time(),
+                                           tz=datetime.timezone.utc)
+    versions = {"python": platform.python_version()}
+    for name in RUN_PACKAGES:
+        try:
+            versions[name] = md.version(name)
+        except md.PackageNotFoundError:
+            pass
+    return {"executed_at": when.strftime("%Y-%m-%d"), "versions": versions}
 
 
 def _code(nb) -> list[str]:
@@ -91,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             executed = nbformat.read(done, as_version=4)
             if _code(executed) == _code(nb) and _all_ran(executed):
                 stage = cache.add_nb_to_project(str(nb_path))
-                cache.cache_notebook_bundle(CacheBundleIn(executed, stage.uri, data={}),
+                cache.cache_notebook_bundle(CacheBundleIn(executed, stage.uri,
+                                                          data=run_record(done.stat().st_mtime)),
                                             check_validity=False, overwrite=True)
                 print(f"  reused   {rel} (executed by the test run)")
                 continue
@@ -109,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             stage = cache.add_nb_to_project(path)
             cache.cache_notebook_bundle(
                 CacheBundleIn(nbformat.reads(text, as_version=4), stage.uri,
-                              data={"execution_seconds": elapsed}),
+                              data={"execution_seconds": elapsed, **run_record()}),
                 check_validity=False, overwrite=True)
             print(f"  executed {rel} in {elapsed:.1f} s")
     return 1 if failures else 0

@@ -121,3 +121,30 @@ def test_residual_bytes_grow_linearly_and_remat_saves_memory():
     assert nb[(100, True)] < nb[(100, False)] / 5
     # with remat only the positions entering each step (6 * 2 floats) are kept per step
     assert nb[(100, True)] >= 100 * 6 * 2 * 8
+
+
+def test_structure_tools():
+    # a square of side 1 traversed counter-clockwise: three left turns of pi/2
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 2.0]])
+    phi = bc.turning_angles(x)
+    assert np.allclose(phi, [np.pi / 2, np.pi / 2, -np.pi / 2])
+    assert np.allclose(bc.mean_turning_angles(["AABBA"], [x]), [np.pi / 2, 0.0])
+    c = bc.contact_map(x, cutoff=1.5, min_separation=3)
+    # only (0, 3) qualifies: distance 1 and 3 apart; (0, 4) is at distance 2, (1, 4) at sqrt(5),
+    # (0, 2) at sqrt(2) but only two apart
+    assert c.sum() == 2 and c[0, 3] and c[3, 0] and not c[0, 4] and not c[0, 2]
+    rng = np.random.default_rng(4)
+    y = rng.standard_normal((6, 2))
+    rot = _rot(2.0)
+    assert np.allclose(bc.superpose(y, y @ rot.T + 1.0), y @ rot.T + 1.0)
+    with pytest.raises(ValueError, match="shape"):
+        bc.contact_map(np.zeros(5))
+
+
+def test_soft_core_reaches_next_nearest_neighbours():
+    # beads i and i+2 folded on top of each other cost soft-core energy (core_from = 2)
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [0.1, 0.0], [0.1, 1.0]])
+    th = jnp.zeros(7)
+    e_default = float(bc.energy(x, bc.parse_sequence("AAAA"), th))
+    e_old = float(bc.energy(x, bc.parse_sequence("AAAA"), th, {"core_from": 3}))
+    assert e_default - e_old == pytest.approx(0.5 * bc.DEFAULTS["core"] * (1 - 0.1) ** 2, rel=1e-9)

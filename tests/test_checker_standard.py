@@ -66,15 +66,16 @@ def _numbers_in(obj, out: list[float]) -> None:
         out.append(float(obj))
 
 
-def _tokens(value: float) -> list[str]:
+def _tokens(value: float, min_digits: int = 3, min_int: float = 10) -> list[str]:
     """Textual forms of a reference number that would give it away in a message. Numbers that
-    appear in ordinary sentences (small integers, one- or two-digit decimals) are skipped."""
+    appear in ordinary sentences (integers below ``min_int``, decimals with fewer than
+    ``min_digits`` significant digits) are skipped."""
     if not math.isfinite(value) or value == 0:
         return []
     if float(value).is_integer():
-        return [rf"(?<![\w.]){int(value)}(?![\w.])"] if abs(value) >= 10 else []
+        return [rf"(?<![\w.]){int(value)}(?![\w.])"] if abs(value) >= min_int else []
     forms = {f"{value:.6g}", f"{value:.5g}", f"{value:.4g}", f"{value:.3g}", repr(value)}
-    forms = {f for f in forms if len(f.replace("-", "").replace(".", "").lstrip("0")) >= 3}
+    forms = {f for f in forms if len(f.replace("-", "").replace(".", "").split("e")[0].lstrip("0")) >= min_digits}
     return [rf"(?<![\d.]){re.escape(f)}(?!\d)" for f in forms]
 
 

@@ -1,14 +1,15 @@
-"""Tests of helpers.checkpointing: gradients equal store-all JAX, budgets are respected."""
+"""Tests of helpers.checkpointing: gradients equal store-all JAX, budgets are respected, and the
+compiled executor does exactly what the move-by-move reference executor does."""
 
 import functools
-
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from helpers.checkpointing import checkpointed_vjp, schedule_moves
+from helpers.checkpointing import checkpointed_vjp, referee, schedule_moves
+from helpers.executor import COLUMNS, compile_plan
 from helpers.pebble import IllegalMove, treeverse_steps
 
 
@@ -57,67 +58,143 @@ def rel(a, b):
     return float(np.max(np.abs(np.asarray(a) - b)) / np.max(np.abs(b)))
 
 
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
 @pytest.mark.parametrize("schedule, budget", [("store_all", T + 1), ("recompute_all", 3),
                                               ("uniform", 30), ("treeverse", 4), ("treeverse", 9)])
-def test_gradients_equal_store_all_jax(schedule, budget):
+def test_gradients_equal_store_all_jax(schedule, budget, executor):
     value, gx, gm = reference(with_cost=True)
-    r = checkpointed_vjp(vdp_step, X0, T, SEED, budget, schedule=schedule, params=MU, step_cost=cost)
+    r = checkpointed_vjp(vdp_step, X0, T, SEED, budget, schedule=schedule, params=MU, step_cost=cost,
+                         executor=executor)
+    assert r.executor == executor
     assert rel(r.x0_bar, gx) < 1e-12 and rel(r.params_bar, gm) < 1e-12
     assert abs(r.value - value) < 1e-12 * abs(value)
     assert r.peak_states <= budget
     _, moves = schedule_moves(schedule, T, budget)
     assert r.forward_steps == sum(a == "place" for a, _ in moves) and r.moves == len(moves)
     assert r.vjp_calls == T and r.schedule == schedule
-    assert r.peak_bytes is not None and r.peak_bytes > 0
+    assert r.peak_bytes is not None and r.peak_bytes >= 0 and r.memory_method in ("rss", "device", "tracemalloc")
     if schedule == "treeverse":
         assert r.forward_steps == treeverse_steps(T, budget)
 
 
 def test_without_params_or_cost_and_state_bytes():
     _, gx, _ = reference(with_cost=False)
-    r = checkpointed_vjp(lambda x: vdp_step(x, MU), X0, T, SEED, 5)
-    assert r.params_bar is None and rel(r.x0_bar, gx) < 1e-12
-    assert r.peak_states <= 5 and r.peak_state_bytes == r.peak_states * X0.nbytes
+    for executor in ("compiled", "reference"):
+        r = checkpointed_vjp(lambda x: vdp_step(x, MU), X0, T, SEED, 5, executor=executor)
+        assert r.params_bar is None and rel(r.x0_bar, gx) < 1e-12
+        assert r.peak_states <= 5 and r.peak_state_bytes == r.peak_states * X0.nbytes
 
 
-def test_pytree_state():
-    def step(s, mu):
-        z = vdp_step(jnp.stack([s["q"], s["p"]]), mu)
-        return {"q": z[0], "p": z[1]}
-
-    _, gx, gm = reference(with_cost=False)
-    r = checkpointed_vjp(step, {"q": X0[0], "p": X0[1]}, T, {"q": SEED[0], "p": SEED[1]}, 6, params=MU)
-    assert rel(jnp.stack([r.x0_bar["q"], r.x0_bar["p"]]), gx) < 1e-12
-    assert rel(r.params_bar, gm) < 1e-12
+# --------------------------------------------------------------------------- the two executors agree
+def pytree_step(s, p):
+    """A pytree state {'q', 'v'} and a pytree of parameters (a, (b, c))."""
+    a, (b, c) = p
+    return {"q": s["q"] + DT * s["v"], "v": s["v"] + DT * (-a * jnp.sin(s["q"]) - b * s["v"] + c * s["q"] ** 2)}
 
 
-def test_memory_grows_with_budget():
-    x0 = jnp.linspace(0.0, 1.0, 2000)
-    step = lambda x: x + 0.01 * jnp.sin(x)  # noqa: E731
-    small = checkpointed_vjp(step, x0, 60, jnp.ones_like(x0), 4)
-    big = checkpointed_vjp(step, x0, 60, jnp.ones_like(x0), 61, schedule="store_all")
-    assert small.peak_states <= 4 and big.peak_states == 61
-    # exact bytes of the stored states (the traced totals also hold the interpreter's own
-    # allocations, which vary with the load of the machine)
-    assert small.peak_state_bytes <= 4 * x0.nbytes and big.peak_state_bytes == 61 * x0.nbytes
-    assert big.peak_state_bytes > 5 * small.peak_state_bytes
-    # and tracemalloc saw every stored state: the states are host copies
-    assert big.peak_bytes >= big.peak_state_bytes and small.peak_bytes >= small.peak_state_bytes
-    assert small.forward_steps > big.forward_steps == 60
-    np.testing.assert_allclose(small.x0_bar, big.x0_bar, rtol=1e-14)
+def pytree_cost(t, s, p):
+    return 0.02 * jnp.cos(0.3 * t) * jnp.sum(s["q"] ** 2) + 0.01 * p[0] * jnp.sum(s["v"])
 
 
-@pytest.mark.parametrize("schedule, budget", [("treeverse", 5), ("uniform", 30)])
-def test_device_states_without_memory_measurement(schedule, budget):
-    """measure_memory=False keeps the states on the device: same gradient, same counts."""
-    kw = dict(schedule=schedule, params=MU, step_cost=cost)
-    a = checkpointed_vjp(vdp_step, X0, T, SEED, budget, **kw)
-    b = checkpointed_vjp(vdp_step, X0, T, SEED, budget, measure_memory=False, **kw)
-    assert b.peak_bytes is None and a.peak_bytes is not None
+PT_X0 = {"q": jnp.array([0.5, -0.2, 0.9]), "v": jnp.array([0.1, 0.3, -0.4])}
+PT_P = (jnp.float64(1.3), (jnp.array(0.2), jnp.array([0.05, -0.1, 0.2])))
+PT_SEED = {"q": jnp.array([1.0, -0.5, 0.25]), "v": jnp.array([0.3, 0.2, -0.7])}
+
+
+def odd_play(n):
+    """A legal but unusual play: a dead placement, a cell kept and reused out of order, a
+    re-placement of a painted cell, removals out of stack order."""
+    assert n == 6
+    return [("place", 1), ("place", 2), ("place", 3), ("remove", 2), ("place", 4), ("remove", 3),
+            ("place", 5), ("place", 6), ("paint", 6), ("remove", 6), ("paint", 5), ("remove", 5),
+            ("remove", 4), ("place", 2), ("place", 3), ("place", 4), ("paint", 4), ("remove", 3),
+            ("place", 3), ("paint", 3), ("remove", 4), ("paint", 2), ("remove", 3),
+            ("paint", 1), ("paint", 0), ("remove", 2), ("place", 2), ("remove", 2)]
+
+
+EQUIV_CASES = [("treeverse", 3, 23), ("treeverse", 5, 23), ("treeverse", 11, 23), ("uniform", 9, 23),
+               ("store_all", 24, 23), ("recompute_all", 3, 23), ("treeverse", 4, 40),
+               ("custom", 5, 6), ("treeverse", 2, 1), ("treeverse", 1, 0)]
+
+
+@pytest.mark.parametrize("schedule, budget, n", EQUIV_CASES)
+def test_compiled_executor_equals_reference(schedule, budget, n):
+    """Identical gradients, values, forward steps, VJPs and peak states, with pytrees,
+    parameters and a running cost, for every kind of schedule, with and without residual
+    blocks."""
+    sched = odd_play(n) if schedule == "custom" else schedule
+    kw = dict(schedule=sched, params=PT_P, step_cost=pytree_cost, measure_memory=False)
+    ref = checkpointed_vjp(pytree_step, PT_X0, n, PT_SEED, budget, executor="reference", **kw)
+    for residuals in (False, True):
+        r = checkpointed_vjp(pytree_step, PT_X0, n, PT_SEED, budget, executor="compiled",
+                             residuals=residuals, **kw)
+        assert r.executor == "compiled" and r.dispatches == 1
+        for a, b in zip(jax.tree_util.tree_leaves((r.x0_bar, r.params_bar)),
+                        jax.tree_util.tree_leaves((ref.x0_bar, ref.params_bar))):
+            assert a.shape == b.shape and a.dtype == b.dtype
+            assert np.max(np.abs(np.asarray(a) - np.asarray(b))) <= 1e-12 * max(1.0, np.max(np.abs(b)))
+        assert abs(r.value - ref.value) <= 1e-12 * max(1.0, abs(ref.value))
+        assert (r.forward_steps, r.vjp_calls, r.peak_states, r.peak_state_bytes, r.moves) == \
+               (ref.forward_steps, ref.vjp_calls, ref.peak_states, ref.peak_state_bytes, ref.moves)
+        assert r.pool_slots <= r.peak_states <= budget
+        assert r.evaluations >= r.forward_steps
+        if not residuals:
+            assert r.evaluations == r.forward_steps
+    assert ref.dispatches >= ref.forward_steps + n
+
+
+def test_states_mode_is_bit_identical_to_reference():
+    """Without residual blocks the compiled executor runs the very same per-step functions."""
+    a = checkpointed_vjp(vdp_step, X0, T, SEED, 7, params=MU, step_cost=cost, executor="reference",
+                         measure_memory=False)
+    b = checkpointed_vjp(vdp_step, X0, T, SEED, 7, params=MU, step_cost=cost, residuals=False,
+                         measure_memory=False)
     assert np.array_equal(a.x0_bar, b.x0_bar) and np.array_equal(a.params_bar, b.params_bar)
-    assert a.value == b.value
-    assert (a.forward_steps, a.peak_states, a.peak_state_bytes) == (b.forward_steps, b.peak_states,
-                                                                     b.peak_state_bytes)
+
+
+def test_plan_counts_and_blocks():
+    """The plan's counts are the game's, and store-all stretches become blocks."""
+    for budget in (3, 6, 20):
+        moves = schedule_moves("treeverse", 50, budget)[1]
+        for res in (False, True):
+            plan = compile_plan(moves, 50, residuals=res)
+            assert plan.forward_steps == treeverse_steps(50, budget)
+            assert plan.peak_states == referee(moves, 50, budget)
+            assert plan.paints == 51 and plan.pool_slots <= budget
+            assert plan.n_ops < plan.forward_steps  # far fewer operations than steps
+            if res:
+                assert plan.residual_blocks > 0 and plan.evaluations == plan.forward_steps + sum(
+                    1 for row in plan.table
+                    if row[COLUMNS.index("n_res")] > 0 and row[COLUMNS.index("seed")] == 0)
+    store_all = compile_plan(schedule_moves("store_all", 50, 51)[1], 50)
+    assert store_all.n_ops == 1 and store_all.state_blocks == 1 and "store 50 states" in store_all.describe()
+
+
+def test_memory_measurement_does_not_copy_states():
+    """States stay JAX arrays on the device (no numpy host copies) whatever measure_memory says."""
+    seen = []
+
+    def step(x):
+        seen.append(type(x))
+        return x + 0.01 * jnp.sin(x)
+
+    x0 = jnp.linspace(0.0, 1.0, 1000)
+    for executor in ("reference", "compiled"):
+        seen.clear()
+        r = checkpointed_vjp(step, x0, 30, jnp.ones_like(x0), 6, executor=executor, measure_memory=True)
+        assert r.peak_bytes is not None
+        assert all(issubclass(t, jax.Array) or "Tracer" in t.__name__ for t in seen)
+
+
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
+def test_seconds_exclude_compilation(executor):
+    step = lambda x: x * 1.0001 + 0.001  # noqa: E731
+    r = checkpointed_vjp(step, jnp.ones(4), 30, jnp.ones(4), 5, executor=executor, measure_memory=False)
+    if executor == "compiled":
+        r2 = checkpointed_vjp(step, jnp.ones(4), 30, jnp.ones(4), 5, executor=executor, measure_memory=False)
+        assert r2.compile_seconds == 0.0  # cached
+        assert r.compile_seconds > r2.seconds
+    assert r.seconds < 5
 
 
 def test_errors():
@@ -133,6 +210,40 @@ def test_errors():
         checkpointed_vjp(lambda x: x, X0, 2, SEED, 5, schedule=[("place", 1)])
     with pytest.raises(IllegalMove, match="move 0"):
         checkpointed_vjp(lambda x: x, X0, 2, SEED, 5, schedule=[("place", 2)])
+    with pytest.raises(IllegalMove, match="move 1"):
+        checkpointed_vjp(lambda x: x, X0, 2, SEED, 5, schedule=[("place", 1), "oops"])
+
+
+def test_bad_arguments_are_named():
+    """Each bad argument fails up front with its name and what is expected."""
+    with pytest.raises(TypeError, match="step must be a callable.*got int 3"):
+        checkpointed_vjp(3, X0, 10, SEED, 5)
+    with pytest.raises(TypeError, match="step_cost must be None or a callable"):
+        checkpointed_vjp(lambda x: x, X0, 10, SEED, 5, step_cost="cost")
+    with pytest.raises(ValueError, match="n_steps must be an integer >= 0"):
+        checkpointed_vjp(lambda x: x, X0, 2.5, SEED, 5)
+    with pytest.raises(ValueError, match="n_checkpoints must be an integer >= 1"):
+        checkpointed_vjp(lambda x: x, X0, 10, SEED, 0)
+    with pytest.raises(ValueError, match="adjoint_seed must have the shapes of x0"):
+        checkpointed_vjp(lambda x: x, X0, 10, jnp.ones(3), 5)
+    with pytest.raises(ValueError, match="adjoint_seed must have the structure of x0"):
+        checkpointed_vjp(lambda x: x, X0, 10, (SEED, SEED), 5)
+    with pytest.raises(TypeError, match="x0 must be an array or a pytree of numeric arrays"):
+        checkpointed_vjp(lambda x: x, "abc", 10, "abc", 5)
+    with pytest.raises(TypeError, match="schedule must be one of"):
+        checkpointed_vjp(lambda x: x, X0, 10, SEED, 5, schedule=7)
+    with pytest.raises(ValueError, match="executor must be one of"):
+        checkpointed_vjp(lambda x: x, X0, 10, SEED, 5, executor="fast")
+    with pytest.raises(ValueError, match="residuals must be"):
+        checkpointed_vjp(lambda x: x, X0, 10, SEED, 5, residuals="yes")
+    with pytest.raises(ValueError, match="measure_memory must be"):
+        checkpointed_vjp(lambda x: x, X0, 10, SEED, 5, measure_memory="psutil")
+    with pytest.raises(ValueError, match="needs backend='jax'"):
+        checkpointed_vjp(lambda x: x, np.ones(2), 10, np.ones(2), 5, backend="tape", executor="compiled")
+    with pytest.raises(ValueError, match="step must return a state of the structure, shapes and dtypes"):
+        checkpointed_vjp(lambda x: jnp.concatenate([x, x]), X0, 10, SEED, 5)
+    with pytest.raises(TypeError, match="step.*failed"):
+        checkpointed_vjp(lambda x, p: x + p, X0, 10, SEED, 5)  # params missing: step takes two
 
 
 def test_tape_backend_matches_jax():
@@ -154,5 +265,27 @@ def test_tape_backend_matches_jax():
     value, gx, gm = reference(with_cost=True)
     r = checkpointed_vjp(step_np, np.asarray(X0), T, np.asarray(SEED), 6, params=np.asarray(MU),
                          step_cost=cost_np, backend="tape")
+    assert r.executor == "reference"
     assert rel(r.x0_bar, gx) < 1e-10 and rel(r.params_bar, gm) < 1e-10
     assert abs(r.value - value) < 1e-10 * abs(value) and r.peak_states <= 6
+
+
+def test_auto_keeps_residuals_only_when_they_fit():
+    """A linear wave step keeps one field of residuals per step where its state has two: residual
+    blocks; RK4 keeps its stages, larger than the state: blocks of states. Same gradients."""
+    c = jnp.linspace(0.8, 1.2, 50)
+
+    def wave(x, c):
+        u_prev, u = x
+        return u, 2 * u - u_prev + 0.1 * c**2 * (jnp.roll(u, 1) + jnp.roll(u, -1) - 2 * u)
+
+    x0 = (jnp.sin(jnp.linspace(0, 3, 50)), jnp.sin(jnp.linspace(0.1, 3.1, 50)))
+    seed = (jnp.zeros(50), jnp.cos(jnp.arange(50.0)))
+    auto = checkpointed_vjp(wave, x0, 40, seed, 6, params=c, measure_memory=False)
+    plain = checkpointed_vjp(wave, x0, 40, seed, 6, params=c, residuals=False, measure_memory=False)
+    assert auto.extra["residual_blocks"] > 0 and plain.extra["residual_blocks"] == 0
+    assert auto.evaluations > auto.forward_steps == plain.forward_steps == plain.evaluations
+    assert auto.pool_bytes == plain.pool_bytes  # the residuals fit in the state slots
+    assert rel(auto.params_bar, np.asarray(plain.params_bar)) < 1e-12
+    rk4 = checkpointed_vjp(vdp_step, X0, T, SEED, 9, params=MU, step_cost=cost, measure_memory=False)
+    assert rk4.extra["residual_blocks"] == 0

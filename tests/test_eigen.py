@@ -161,3 +161,22 @@ def test_works_under_jit():
     g = jax.jit(jax.grad(lambda H: lowest_eigenpair(H)[0]))(H)
     _, psi = reference_pair(H)
     assert np.allclose(g, np.outer(psi, psi), atol=1e-12)
+
+
+def test_avoided_crossing_levels_and_eigenvector_rate():
+    from helpers.eigen import avoided_crossing
+
+    g = 0.05
+    for s in (-0.3, 0.0, 0.2):
+        E = np.linalg.eigvalsh(np.asarray(avoided_crossing(s, g)))
+        assert np.allclose(E[:2], [-np.hypot(s, g), np.hypot(s, g)], rtol=1e-12)
+    rate = jax.jacrev(lambda s: lowest_eigenpair(avoided_crossing(s, g))[1])(0.0)
+    assert float(jnp.linalg.norm(rate)) == pytest.approx(1 / (2 * g), rel=1e-9)
+
+
+def test_degeneracy_check_runs_only_outside_jit():
+    H = jnp.asarray(np.diag([0.0, 0.0, 1.0, 2.0]))
+    with pytest.raises(DegenerateSpectrumError):
+        lowest_eigenpair(H)
+    g = jax.jit(jax.grad(lambda H: lowest_eigenpair(H)[1][1] ** 2))(H)   # no error under jit ...
+    assert not np.all(np.isfinite(np.asarray(g)))                       # ... and no finite gradient

@@ -1,74 +1,75 @@
-"""The chapter 6 checkers accept the reference solutions and reject wrong answers."""
+"""Chapter 6's checkers: behaviour specific to these exercises (the generic standard is tested
+for every exercise in test_checker_standard.py), in particular that the test data tells a
+forgotten transpose from the right answer."""
+
+import sys
+from pathlib import Path
 
 import numpy as np
 
-from helpers.check import taylor_test
-from helpers.exercises import ch06, check
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from helpers.check import dot_product_test, taylor_test  # noqa: E402
+from helpers.exercises import ch06, check  # noqa: E402
+from instructor.solutions import ch06 as S  # noqa: E402
 
 
-def test_solve_vjp():
-    assert check("ch06.solve-vjp", ch06.solve_vjp_reference)
-    wrong_sign = lambda A, b, x_bar: tuple(-t for t in ch06.solve_vjp_reference(A, b, x_bar))
-    assert not check("ch06.solve-vjp", wrong_sign)
-    no_transpose = lambda A, b, x_bar: (-np.outer(np.linalg.solve(A, x_bar), np.linalg.solve(A, b)),
-                                        np.linalg.solve(A, x_bar))
-    v = check("ch06.solve-vjp", no_transpose)
-    assert not v and "b_bar" in v.message
-    assert not check("ch06.solve-vjp", 3.0)
-    assert check("ch06.solve-vjp", None).status == "unanswered"
+def test_test_matrices_are_not_symmetric():
+    for A in (*ch06.INVERSE_CASES, *ch06.LOGDET_CASES):
+        assert np.max(np.abs(A - A.T)) > 0.5
+        assert np.max(np.abs(np.linalg.inv(A) - np.linalg.inv(A).T)) > 0.05
+    assert np.max(np.abs(ch06.FP_W - ch06.FP_W.T)) > 0.3
 
 
-def test_logdet_vjp():
-    assert check("ch06.logdet-vjp", ch06.logdet_vjp_reference)
-    assert not check("ch06.logdet-vjp", lambda A, y_bar: y_bar * A)
+def test_forgotten_transposes_are_rejected():
+    v = check("ch06.logdet-vjp", lambda A, y_bar: y_bar * np.linalg.inv(A))
+    assert not v and "non-symmetric matrix 1" in v.message
+    assert not check("ch06.inverse-vjp", lambda A, Y_bar: -np.linalg.inv(A) @ Y_bar @ np.linalg.inv(A))
+    assert not check("ch06.fixed-point-vjp", S.WRONG["ch06.fixed-point-vjp"][1])
+    v = check("ch06.hellmann-feynman", S.WRONG["ch06.hellmann-feynman"][0])     # rows instead of columns
+    assert not v
 
 
-def test_fixed_point_vjp():
-    assert check("ch06.fixed-point-vjp", ch06.fixed_point_vjp_reference)
-    # unrolled-free but wrong: forgets the (I - DW)^{-T} factor
-    assert not check("ch06.fixed-point-vjp", lambda th, x, x_bar: (1 - x**2) * x_bar)
+def test_wirtinger_message_is_plain_and_refuses_text():
+    v = check("ch06.wirtinger", np.conj(S.wirtinger()))
+    assert not v and "d(conj z)" in v.message and "\u0304" not in v.message   # no combining overline
+    assert not check("ch06.wirtinger", str(S.wirtinger()))
+    assert check("ch06.wirtinger", S.wirtinger())
 
 
-def test_wirtinger():
-    assert check("ch06.wirtinger", ch06.wirtinger_reference())
-    assert not check("ch06.wirtinger", np.conj(ch06.wirtinger_reference()))
-
-
-def test_taylor_detect_candidates():
+def test_taylor_detect_is_discrete_and_order_free():
+    assert check("ch06.taylor-detect", [3, 1])
+    for wrong in ([1], [0, 1], 1.5, [1.0, 3.5]):
+        v = check("ch06.taylor-detect", wrong)
+        assert not v and "times" not in v.message
     f, gs = ch06.taylor_candidates()
-    x = np.random.default_rng(1).uniform(-1.5, 1.5, 5)
-    passed = [taylor_test(f, g, x).passed for g in gs]
-    assert passed == [True, False, True]
-    assert check("ch06.taylor-detect", 1)
-    assert not check("ch06.taylor-detect", 0)
+    passed = [taylor_test(f, g, ch06.taylor_point()).passed for g in gs]
+    assert passed == [True, False, True, False, True]
 
 
-def test_reference_rules_pass_taylor_and_dot_product_tests():
-    from helpers.check import dot_product_test
-
-    # fixed point: the forward (tangent) rule dx = (I - D W)^{-1} D dtheta vs the reference adjoint
-    theta = ch06.FP_THETA
-    x_star = ch06.fixed_point(theta)
-    D = 1 - x_star**2
-    M = np.eye(len(theta)) - D[:, None] * ch06.FP_W
-    ok, mismatch = dot_product_test(lambda v: np.linalg.solve(M, D * v),
-                                    lambda u: ch06.fixed_point_vjp_reference(theta, x_star, u),
-                                    theta.shape, theta.shape)
-    assert ok, mismatch
-    c = np.random.default_rng(3).standard_normal(len(theta))
-    res = taylor_test(lambda t: float(np.sum(np.sin(ch06.fixed_point(t)) * c)),
-                      lambda t: ch06.fixed_point_vjp_reference(t, ch06.fixed_point(t), c * np.cos(ch06.fixed_point(t))),
-                      theta, h=np.logspace(-1, -4, 8))
-    assert res.passed, res.order
-    # solve: Taylor test through b and through A
-    A, b = ch06.SOLVE_A, ch06.SOLVE_B
-
-    def loss(p):
-        return float(np.sum(np.sin(np.linalg.solve(p[:16].reshape(4, 4), p[16:]))))
-
-    def grad(p):
-        x = np.linalg.solve(p[:16].reshape(4, 4), p[16:])
-        A_bar, b_bar = ch06.solve_vjp_reference(p[:16].reshape(4, 4), p[16:], np.cos(x))
-        return np.concatenate([A_bar.ravel(), b_bar])
-
-    assert taylor_test(loss, grad, np.concatenate([A.ravel(), b]), h=np.logspace(-1, -4, 8)).passed
+def test_reference_rules_are_consistent_with_their_forward_rules():
+    # inverse: dY = -Y dA Y against the reference backward rule, by the dot-product test
+    for A in ch06.INVERSE_CASES:
+        n = A.shape[0]
+        Y = np.linalg.inv(A)
+        ok, mismatch = dot_product_test(lambda v: (-Y @ v.reshape(n, n) @ Y).ravel(),
+                                        lambda u: S.inverse_vjp(A, u.reshape(n, n)).ravel(), (n * n,), (n * n,))
+        assert ok, mismatch
+    # fixed point: the tangent rule dx = (I - D W)^-1 diag(t) dtheta against the reference adjoint
+    for theta in ch06.FP_THETAS:
+        x = ch06.fixed_point(theta)
+        assert np.allclose(x, theta * np.tanh(ch06.FP_W @ x + ch06.FP_C), atol=1e-14)
+        t = np.tanh(ch06.FP_W @ x + ch06.FP_C)
+        M = np.eye(5) - (theta * (1 - t**2))[:, None] * ch06.FP_W
+        ok, mismatch = dot_product_test(lambda v: np.linalg.solve(M, t * v),
+                                        lambda u: S.fixed_point_vjp(theta, x, u), (5,), (5,))
+        assert ok, mismatch
+    # Hellmann-Feynman against finite differences of the lowest eigenvalue
+    eps, t = ch06.hf_cases()[0]
+    h = 1e-6
+    d_eps, d_t = S.energy_gradient(eps, t)
+    e1 = np.zeros_like(eps)
+    e1[2] = h
+    fd = (np.linalg.eigvalsh(ch06.chain_hamiltonian(eps + e1, t))[0]
+          - np.linalg.eigvalsh(ch06.chain_hamiltonian(eps - e1, t))[0]) / (2 * h)
+    assert abs(fd - d_eps[2]) < 1e-8

@@ -1,29 +1,57 @@
-"""The chapter 9 exercise checkers accept their reference solutions and reject wrong answers."""
+"""Chapter 9 checkers: the learner's routes pass, the bounded-potential referee says what is wrong,
+and the reference data obeys the physics (sum rules, the exact box energy)."""
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
-from helpers.exercises import check
-from helpers.exercises import ch09
+from helpers import schrodinger1d as s1d
+from helpers.eigen import lowest_eigenpair
+from helpers.exercises import check, reference
+from helpers.exercises.ch09 import inverse_cases
 
 
-def test_box_energy():
-    assert check("ch09.box-energy", ch09.box_energy(100))
-    assert not check("ch09.box-energy", 2 * ch09.box_energy(100))
-    assert check("ch09.box-energy", None).status == "unanswered"
+def test_box_energy_reference_is_the_discrete_laplacian():
+    h = 2 / 101
+    assert abs(reference("ch09.box-energy") - (1 - np.cos(np.pi / 101)) / h**2) < 1e-10
+    assert check("ch09.box-energy", (1 - np.cos(np.pi / 101)) / h**2)
 
 
-def test_hellmann_feynman():
-    ref = ch09.hellmann_feynman()
-    assert check("ch09.hellmann-feynman", ref)
-    assert not check("ch09.hellmann-feynman", -ref)
+def test_response_by_jax_and_sum_rules():
+    x, h = s1d.grid(500)
+    kinetic = (np.diag(np.full(500, 1 / h**2)) + np.diag(np.full(499, -0.5 / h**2), 1)
+               + np.diag(np.full(499, -0.5 / h**2), -1))
+    mean_x = lambda V: jnp.sum(jnp.asarray(x) * lowest_eigenpair(jnp.asarray(kinetic) + jnp.diag(V))[1] ** 2)  # noqa: E731
+    answer = np.asarray(jax.grad(mean_x)(jnp.asarray(x**2 + 0.5 * x)))
+    assert check("ch09.response", answer)
+    ref = reference("ch09.response")
+    assert abs(ref.sum()) < 1e-12 * np.abs(ref).sum()   # the gauge sum rule
+    assert np.sum(x * ref) < 0                          # minus the polarizability
 
 
-def test_exact_inverse():
-    assert check("ch09.exact-inverse", ch09.exact_inverse())
-    assert not check("ch09.exact-inverse", np.zeros_like(ch09.exact_inverse()))
+def test_inverse_general_cases_and_a_learner_route():
+    cases = inverse_cases()
+    assert len(cases) == 2 and all(np.all(c > 0) and abs(c.sum() - 1) < 1e-12 for c in cases)
+    assert not np.allclose(cases[0], cases[0][::-1])    # not symmetric
+
+    def invert(rho):  # written from the general Hamiltonian, matrix row by matrix row
+        n = len(rho)
+        hh = 3.0 / (n + 1)
+        phi = np.sqrt(rho)
+        T = (np.diag(np.full(n, 1.0)) - 0.5 * np.diag(np.ones(n - 1), 1) - 0.5 * np.diag(np.ones(n - 1), -1)) / (2 * hh**2)
+        return -(T @ phi) / phi
+
+    assert check("ch09.inverse-general", invert)
+    v = check("ch09.inverse-general", lambda rho: 2 * invert(rho))   # the mass forgotten
+    assert not v and "constant factor" in v.message
 
 
-def test_gaussian_inverse():
-    V = ch09.gaussian_inverse()
-    assert check("ch09.gaussian", V)
-    assert not check("ch09.gaussian", np.zeros_like(V))
+def test_bounded_referee():
+    x, _ = s1d.grid(500)
+    v = check("ch09.bounded", np.full(500, 60.0))
+    assert not v and "allowed range" in v.message
+    v = check("ch09.bounded", np.clip(x**2, 0, 50))
+    assert not v and "L1 distance" in v.message
+    v = check("ch09.bounded", np.zeros(499))
+    assert not v and "vector of 500 numbers" in v.message
+    assert check("ch09.bounded", None).status == "unanswered"

@@ -1,38 +1,51 @@
-"""The chapter 11 checkers accept the reference solutions and reject wrong answers."""
+"""Chapter 11 checkers: learners' routes pass, and the reference data obeys independent physics."""
 
 import numpy as np
 
-from helpers.exercises import ch11, check
+from helpers import ising
+from helpers.exercises import check, reference
+from helpers.exercises.ch11 import M_POINTS, contact_order_cases, rotation_cases
 
 
-def test_references_pass():
-    assert check("ch11.exact-energy", ch11.exact_energy_4x4(2.0))
-    assert check("ch11.acceptance", ch11.acceptance)
-    assert check("ch11.crossing", ch11.crossing)
-    assert check("ch11.kabsch-rmsd", ch11.rmsd_2d)
-    assert check("ch11.extrapolate", ch11.extrapolate)
+def test_heat_capacity_is_the_derivative_of_the_energy():
+    # C = d<E>/dT, by a central difference of exact enumeration
+    T, dT = 2.0, 1e-4
+    c = (ising.exact_enumeration(4, T + dT)["energy"] - ising.exact_enumeration(4, T - dT)["energy"]) / (2 * dT)
+    assert abs(reference("ch11.heat-capacity") - c) < 1e-6
+    assert check("ch11.heat-capacity", c)
 
 
-def test_unanswered():
-    assert check("ch11.exact-energy", None).status == "unanswered"
+def test_threshold_temperature_inverts_yang():
+    ref = reference("ch11.threshold-temperature")
+    assert np.allclose(ising.onsager_magnetization(np.array(ref)), M_POINTS, rtol=1e-9)
+    assert all(t < ising.T_C for t in ref)
+
+    def by_bisection(m):
+        lo, hi = 0.5, ising.T_C
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if ising.onsager_magnetization(mid) > m else (lo, mid)
+        return 0.5 * (lo + hi)
+    assert check("ch11.threshold-temperature", by_bisection)
 
 
-def test_wrong_answers_fail(capsys):
-    # double-counted bonds give twice the energy
-    v = check("ch11.exact-energy", 2 * ch11.exact_energy_4x4(2.0))
-    assert not v and "times" not in v.message
-    # forgetting the min(1, .) accepts downhill moves with probability > 1
-    assert not check("ch11.acceptance", lambda T: np.exp(-np.array([-8, -4, 0, 4, 8]) / T))
-    # the grid point nearest to 1/2 instead of the interpolated crossing
-    assert not check("ch11.crossing", lambda T, p: float(T[np.argmin(np.abs(p - 0.5))]))
-    # without rotation, or allowing reflections
-    def no_rotation(x, y):
-        x, y = x - x.mean(0), y - y.mean(0)
-        return float(np.sqrt(np.mean(np.sum((x - y) ** 2, axis=1))))
-    assert not check("ch11.kabsch-rmsd", no_rotation)
-    def with_reflection(x, y):
-        return min(ch11.rmsd_2d(x, y), ch11.rmsd_2d(x * np.array([1, -1]), y))
-    assert not check("ch11.kabsch-rmsd", with_reflection)
-    # the mean instead of the intercept
-    assert not check("ch11.extrapolate", lambda L, T: float(np.mean(T)))
-    assert "Hint" in capsys.readouterr().out
+def test_rotation_cases_and_a_brute_force_learner():
+    cases = rotation_cases()
+    assert len(cases) == 6
+
+    def brute(x, y):
+        xc, yc = x - x.mean(0), y - y.mean(0)
+        angles = np.linspace(-np.pi, np.pi, 200001)
+        cost = [np.sum((xc @ np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]).T - yc) ** 2) for a in angles[::100]]
+        a0 = angles[::100][int(np.argmin(cost))]
+        from scipy.optimize import minimize_scalar
+        return minimize_scalar(lambda a: np.sum((xc @ np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]).T - yc) ** 2),
+                               bracket=(a0 - 0.01, a0 + 0.01), tol=1e-14).x
+    assert check("ch11.rotation-angle", brute)
+
+
+def test_contact_order_cases_have_contacts():
+    cases = contact_order_cases()
+    ref = reference("ch11.contact-order")
+    assert all(r > 0 for r in ref[:-1]) and ref[-1] == 0.0
+    assert len({round(r, 6) for r in ref[:-1]}) == 3   # the cases tell different answers apart

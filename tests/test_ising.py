@@ -85,3 +85,57 @@ def test_bad_input():
         ising.exact_enumeration(6, 2.0)
     with pytest.raises(ValueError, match="start"):
         ising.sample_configurations(4, [2.0], 2, 1, start="warm")
+
+
+# --------------------------------------------------------------------------- Swendsen-Wang and tools
+@pytest.mark.parametrize("T", [1.8, 2.5])
+def test_swendsen_wang_matches_exact_4x4(T):
+    ex = ising.exact_enumeration(4, T)
+    s = ising.sample_configurations(4, [T], 8000, 30, seed=12, start="hot", algorithm="swendsen-wang")[0]
+    e, m = ising.energy_per_site(s), np.abs(ising.magnetization_per_site(s))
+    assert abs(e.mean() - ex["energy"]) < 4 * e.std() / math.sqrt(e.size)
+    assert abs(m.mean() - ex["abs_magnetization"]) < 4 * m.std() / math.sqrt(m.size)
+
+
+def test_swendsen_wang_limits_and_determinism():
+    rng = np.random.default_rng(0)
+    s0 = rng.choice(np.array([-1, 1], dtype=np.int8), (2, 8, 8))
+    # T -> infinity: no bond is active, every site is its own cluster: fresh random spins
+    hot = ising.swendsen_wang_sweeps(s0, 1e6, 1, np.random.default_rng(1))
+    assert abs(ising.magnetization_per_site(hot)).max() < 0.5
+    # T -> 0 from an ordered state: one cluster, flipped as a whole or not
+    cold = ising.swendsen_wang_sweeps(np.ones((3, 8, 8), np.int8), 1e-3, 3, np.random.default_rng(2))
+    assert np.all(np.abs(ising.magnetization_per_site(cold)) == 1.0)
+    a = ising.swendsen_wang_sweeps(s0, [2.0, 3.0], 4, np.random.default_rng(3))
+    b = ising.swendsen_wang_sweeps(s0, [2.0, 3.0], 4, np.random.default_rng(3))
+    assert np.array_equal(a, b) and a.shape == s0.shape
+    with pytest.raises(ValueError, match="broadcast"):
+        ising.swendsen_wang_sweeps(s0, [2.0, 3.0, 4.0], 1, rng)
+
+
+def test_snapshots_equilibrate_from_both_starts_near_tc():
+    T = [2.3]
+    cold = ising.sample_snapshots(16, T, 96, 20, 3, 4, seed=1, start="cold")
+    hot = ising.sample_snapshots(16, T, 96, 20, 3, 4, seed=2, start="hot")
+    assert cold.shape == (1, 96, 3, 16, 16)
+    mc = np.abs(ising.magnetization_per_site(cold))[0].mean(axis=1)
+    mh = np.abs(ising.magnetization_per_site(hot))[0].mean(axis=1)
+    assert abs(mc.mean() - mh.mean()) < 3 * math.hypot(mc.std(), mh.std()) / math.sqrt(96)
+    with pytest.raises(ValueError, match="algorithm"):
+        ising.sample_snapshots(16, T, 2, 1, 1, 1, algorithm="wolff")
+    with pytest.raises(ValueError, match="spacing"):
+        ising.sample_snapshots(16, T, 2, 1, 2, 0)
+
+
+def test_block_magnetizations_and_crossing():
+    s = np.ones((2, 8, 8), dtype=np.int8)
+    s[1, :4, :4] = -1
+    b = ising.block_magnetizations(s, 2)
+    assert b.shape == (2, 4) and np.allclose(b[0], 1) and np.allclose(b[1], [-1, 1, 1, 1])
+    with pytest.raises(ValueError, match="divide"):
+        ising.block_magnetizations(s, 3)
+    T = np.array([2.0, 2.1, 2.2, 2.3])
+    assert ising.crossing_temperature(T, [0.9, 0.7, 0.4, 0.1]) == pytest.approx(2.1 + 0.2 / 0.3 * 0.1)
+    assert math.isnan(ising.crossing_temperature(T, [0.9, 0.8, 0.7, 0.6]))
+    # the first downward crossing, not a later one
+    assert ising.crossing_temperature(T, [0.6, 0.4, 0.7, 0.2]) == pytest.approx(2.05)

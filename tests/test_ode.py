@@ -130,3 +130,62 @@ def test_bad_adjoint_seed():
         ode.adjoint_gradient(oscillator, Y0, 0.0, 1.0, 10, P, jnp.ones(3))
     with pytest.raises(TypeError, match="residual_bytes"):
         ode.residual_bytes(3, Y0)
+
+
+# --------------------------------------------------------------------------- checkpoints
+def stiff(y, t, lam):
+    """Strongly contracting and nonlinear (the adjoint needs the recomputed state)."""
+    return -lam * y - y**3 + jnp.cos(t)
+
+
+def test_segment_lengths():
+    assert ode.segment_lengths(10, 3) == [4, 3, 3]
+    assert ode.segment_lengths(7, 7) == [1] * 7 and ode.segment_lengths(5, 1) == [5]
+    for bad, exc in ((0, ValueError), (11, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(exc, match="checkpoints"):
+            ode.segment_lengths(10, bad)
+
+
+def test_one_checkpoint_is_the_plain_adjoint():
+    y1 = ode.odeint_rk4(oscillator, Y0, 0.0, 3.0, 90, P)
+    seed = 2 * y1 + jnp.array([1.0, 0.0])
+    plain = ode.adjoint_gradient(oscillator, Y0, 0.0, 3.0, 90, P, seed)
+    one = ode.adjoint_gradient(oscillator, Y0, 0.0, 3.0, 90, P, seed, checkpoints=1)
+    seven = ode.adjoint_gradient(oscillator, Y0, 0.0, 3.0, 90, P, seed, checkpoints=7)
+    np.testing.assert_allclose(one[0], plain[0], rtol=1e-13)
+    # a mild flow: checkpoints change the recomputed state only by the RK4 mismatch, O(h^4)
+    np.testing.assert_allclose(seven[0], plain[0], rtol=1e-6)
+    np.testing.assert_allclose(seven[1]["c"], plain[1]["c"], rtol=1e-6)
+
+
+def test_checkpoints_rescue_a_strongly_contracting_flow():
+    y0, lam, n = jnp.array([1.0, -0.5]), 40.0, 400
+
+    def loss(method):
+        def f(y):
+            if method == "backprop":
+                return jnp.sum(ode.odeint_rk4(stiff, y, 0.0, 1.0, n, lam))
+            return jnp.sum(ode.odeint_adjoint(stiff, y, 0.0, 1.0, n, lam,
+                                              checkpoints=20 if method == "checkpointed" else None))
+        return f
+
+    g_bp = np.asarray(jax.grad(loss("backprop"))(y0))
+    g_plain = np.asarray(jax.grad(loss("plain"))(y0))
+    g_check = np.asarray(jax.grad(loss("checkpointed"))(y0))
+    # the exact gradient is tiny (about exp(-40)); the recomputed state has lost it completely
+    assert np.all(np.abs(g_bp) < 1e-15)
+    assert not np.all(np.isfinite(g_plain)) or np.max(np.abs(g_plain - g_bp)) > 1e3 * np.max(np.abs(g_bp))
+    np.testing.assert_allclose(g_check, g_bp, rtol=1e-6)
+
+
+def test_checkpointed_memory_is_m_states():
+    mem = {m: ode.residual_bytes(lambda y: jnp.sum(ode.odeint_adjoint(oscillator, y, 0.0, 3.0, 300, P,
+                                                                        checkpoints=m)), Y0) for m in (5, 10)}
+    assert mem[10] - mem[5] == 5 * Y0.nbytes
+
+
+def test_integer_parameters_are_taken_as_floats():
+    g = jax.grad(lambda y: jnp.sum(ode.odeint_adjoint(decay, y, 0.0, 1.0, 50, 1)))(jnp.ones(2))
+    np.testing.assert_allclose(g, np.exp(-1.0), rtol=1e-8)
+    with pytest.raises(ValueError, match="checkpoints"):
+        ode.odeint_adjoint(decay, jnp.ones(2), 0.0, 1.0, 50, 1.0, checkpoints=51)

@@ -280,3 +280,28 @@ def test_board_widget_plays_and_reports_illegal_moves():
     assert "steps <b>0</b>" in status.value
     rbox = board_widget(ReversibleGame(2, 2))
     assert len(rbox.children[1].children) == 3  # place, remove, reset: no paint
+
+
+# ------------------------------------------------------------------ Revolve's convention
+def test_revolve_formula_matches_its_exhaustive_search():
+    from helpers.pebble import min_steps_revolve, revolve_steps
+
+    for s in range(1, 4):
+        for n in range(0, 13):
+            assert revolve_steps(n, s) == min_steps_revolve(n, s), (n, s)
+    assert revolve_steps(20, 3) == 45               # Revolve / Treeverse.jl: 20 steps, 3 snapshots
+    assert (treeverse_steps(20, 4), treeverse_steps(20, 5)) == (54, 43)   # the book's game
+    assert min_steps_revolve(3, 0) is None and revolve_steps(1, 0) == 0
+    with pytest.raises(ValueError, match="snapshot slot"):
+        revolve_steps(5, 0)
+
+
+def test_revolve_reach_is_between_the_books_with_one_pebble_less_and_more():
+    # with t sweeps Revolve reverses eta(t, s) steps; the book's game with p = s + 1 and p = s + 2
+    # pebbles finishes N(t, s + 1) <= eta(t, s) <= N(t, s + 2) cells
+    from helpers.pebble import revolve_steps
+
+    for s in range(1, 6):
+        for t in range(1, 6):
+            assert reach_checkpoint(t, s + 1) <= eta(t, s) <= reach_checkpoint(t, s + 2)
+            assert revolve_steps(eta(t, s), s) <= t * eta(t, s)

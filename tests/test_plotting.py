@@ -71,3 +71,39 @@ def test_animation_html_is_self_contained():
     assert "font-awesome" not in html and "https://" not in html and 'class="fa ' not in html
     assert "▶" in html and "❚❚" in html and "⇤" in html
     assert not plt.fignum_exists(fig.number)   # the static copy was closed
+
+
+def test_animation_frames_are_paletted_and_sized(tmp_path):
+    import base64
+    import io
+    import re
+
+    from matplotlib.animation import FuncAnimation
+    from PIL import Image
+
+    plotting.use_book_style()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    (line,) = ax.plot([], [])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    x = np.linspace(0, 1, 50)
+    anim = FuncAnimation(fig, lambda i: line.set_data(x, (x ** (i + 1))), frames=4)
+    html = plotting.animation_html(anim, alt="curves").data
+    frames = [re.sub(r"[\\\s]", "", f) for f in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=\\\s]+)", html)]
+    assert len(frames) == 4
+    with Image.open(io.BytesIO(base64.b64decode(frames[0]))) as im:
+        assert im.mode == "P" and len(im.getcolors(256)) <= plotting.ANIMATION_COLORS
+        assert im.size[0] == 3 * plotting.FIGURE_DPI       # frames at the display resolution
+    assert 'style="width: 300px; max-width: 100%' in html
+    with pytest.raises(ValueError, match="colors"):
+        plotting.animation_html(object(), colors=1)     # checked before anything is drawn
+
+
+def test_figure_resolution_is_set_centrally():
+    matplotlib.rcdefaults()
+    plotting.use_book_style()          # outside IPython: only the rcParams
+    assert matplotlib.rcParams["figure.dpi"] == plotting.FIGURE_DPI
+    assert plotting.FIGURE_FORMAT in ("svg", "retina")
+    assert plotting.MAX_FIGURE_WIDTH == 7.0
+    w, h = matplotlib.rcParams["figure.figsize"]
+    assert w <= plotting.MAX_FIGURE_WIDTH                 # the default figure fits the book

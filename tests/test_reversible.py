@@ -96,10 +96,53 @@ def test_trace_records_each_statement():
     ("x **= 2", "not reversible"),
     ("print(x)", "not a statement of the reversible language"),
     ("x +=", "syntax error"),
+    ("a[a[0]] += 1", "reads the array 'a'"),
+    ("b[a[b[0]]] -= 2", "reads the array 'b'"),
+    ("swap(a[a[1]], c)", "reads the array 'a'"),
+    ("x += foo(y)", "not a function of the reversible language"),
+    ("x += y(2)", "not a function of the reversible language"),
+    ("x += np.sin(y)", "not a function of the reversible language"),
+    ("x += [v for v in y]", "not part of the reversible language"),
+    ("if bar(y) > 0:\n    x += 1", "not a function of the reversible language"),
 ])
 def test_irreversible_statements_are_rejected(src, msg):
     with pytest.raises(ReversibilityError, match=re.escape(msg)):
         parse(src)
+
+
+def test_self_indexed_target_would_have_broken_the_round_trip():
+    # what the static check prevents: run by hand, a[a[0]] += 1 moves its own target
+    a = np.array([0, 5])
+    a[a[0]] += 1          # a[0] becomes 1
+    a[a[0]] -= 1          # the "inverse" now updates a[1]
+    assert a.tolist() == [1, 4]
+
+
+@pytest.mark.parametrize("src, regs, msg", [
+    ("x *= y", dict(x=1.5, y=3), "not exactly invertible"),
+    ("x *= y", dict(x=2, y=0.1), "not exactly invertible"),
+    ("x /= y", dict(x=7, y=2), "not exact"),
+    ("a[0] /= 2", dict(a=np.array([7, 1])), "not exact"),
+    ("a[0] += 0.5", dict(a=np.array([7, 1])), "truncates"),
+    ("x ^= y", dict(x=1.5, y=3), "integers only"),
+])
+def test_inexact_updates_are_refused(src, regs, msg):
+    with pytest.raises(ReversibilityError, match=msg):
+        parse(src).run(**regs)
+
+
+def test_exact_integer_scaling_round_trips():
+    p = parse("x *= 3\nx /= 2\na[1] *= -4")
+    out = p.run(x=4, a=np.array([1, 3]))
+    assert out["x"] == 6 and isinstance(out["x"], int) and out["a"].tolist() == [1, -12]
+    back = p.inverse().run(**out)
+    assert back["x"] == 4 and back["a"].tolist() == [1, 3] and back["a"].dtype.kind == "i"
+
+
+def test_float_addition_is_inexact_but_allowed():
+    p = parse("x += y")
+    out = p.run(x=0.1, y=1e16)
+    assert p.inverse().run(**out)["x"] != 0.1   # (0.1 + 1e16) - 1e16 loses the 0.1
 
 
 def test_run_time_checks():

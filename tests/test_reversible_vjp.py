@@ -33,10 +33,12 @@ def objective(x0, p, T):
     return jnp.vdot(SEED, xT) + jnp.sum(cs) + cost(0, x0, p)
 
 
+@pytest.mark.parametrize("executor", ["compiled", "reference"])
 @pytest.mark.parametrize("k,levels", [(2, 1), (2, 3), (3, 2), (4, 2), (5, 2)])
-def test_bennett_gradient_equals_store_all(k, levels):
+def test_bennett_gradient_equals_store_all(k, levels, executor):
     T = k**levels
-    r = bennett_vjp(step, X0, k, levels, SEED, params=P, step_cost=cost)
+    r = bennett_vjp(step, X0, k, levels, SEED, params=P, step_cost=cost, executor=executor)
+    assert r.executor == executor
     v, (gx, gp) = jax.value_and_grad(objective, argnums=(0, 1))(X0, P, T)
     assert abs(r.value - float(v)) < 1e-12 * max(1, abs(float(v)))
     np.testing.assert_allclose(np.asarray(r.x0_bar), np.asarray(gx), rtol=1e-12, atol=1e-14)
@@ -67,15 +69,23 @@ def test_without_params_and_cost():
     assert r.params_bar is None
 
 
-def test_device_states_without_memory_measurement():
-    """measure_memory=False keeps the states on the device: same gradient, same counts."""
-    a = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost)
-    b = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost, measure_memory=False)
-    assert b.peak_bytes is None and a.peak_bytes >= a.peak_state_bytes > 0
-    assert np.array_equal(a.x0_bar, b.x0_bar) and np.array_equal(a.params_bar, b.params_bar)
-    assert a.value == b.value and a.extra == b.extra
-    assert (a.forward_steps, a.peak_states, a.peak_state_bytes) == (b.forward_steps, b.peak_states,
-                                                                     b.peak_state_bytes)
+def test_executors_agree_and_memory_is_optional():
+    """Both executors, with and without a memory measurement: the same gradient and counts."""
+    ref = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost, executor="reference")
+    assert ref.peak_bytes is not None and ref.peak_state_bytes > 0
+    for kw in ({"measure_memory": False}, {"residuals": True}, {"residuals": False}):
+        b = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost, **kw)
+        assert b.executor == "compiled" and b.dispatches == 1
+        np.testing.assert_allclose(np.asarray(b.x0_bar), np.asarray(ref.x0_bar), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(np.asarray(b.params_bar), np.asarray(ref.params_bar), rtol=1e-12, atol=1e-15)
+        assert abs(b.value - ref.value) < 1e-12 * abs(ref.value)
+        assert {k: b.extra[k] for k in ref.extra if k != "memory"} == \
+               {k: v for k, v in ref.extra.items() if k != "memory"}
+        assert (b.forward_steps, b.vjp_calls, b.peak_states, b.peak_state_bytes) == \
+               (ref.forward_steps, ref.vjp_calls, ref.peak_states, ref.peak_state_bytes)
+        assert b.pool_slots <= b.peak_states
+    off = bennett_vjp(step, X0, 3, 2, SEED, params=P, step_cost=cost, measure_memory=False)
+    assert off.peak_bytes is None and off.memory_method is None
 
 
 def test_bad_inputs():
@@ -92,3 +102,7 @@ def test_bad_inputs():
         reversible_vjp(step, X0, 0, SEED, [], params=P)
     with pytest.raises(ValueError, match="backend"):
         bennett_vjp(step, X0, 2, 1, SEED, params=P, backend="torch")
+    with pytest.raises(TypeError, match="step must be a callable"):
+        reversible_vjp(None, X0, 2, SEED, [("place", 1), ("place", 2)])
+    with pytest.raises(TypeError, match="moves must be a list"):
+        reversible_vjp(step, X0, 2, SEED, 5, params=P)

@@ -7,8 +7,8 @@ hydrophobic / polar) has the energy
 
    E(x;\theta) = \frac{k_b}{2}\sum_{i} (|b_i| - 1)^2
      + \sum_{i=1}^{N-2} \kappa_{t_i}\,[1 - \cos(\varphi_i - \varphi^0_{t_i})]
-     + \sum_{j - i \ge 3} \Big[\frac{a}{2}\,\mathrm{relu}(\sigma - r_{ij})^2
-       - \varepsilon_{t_i t_j}\, e^{-(r_{ij} - r_0)^2 / (2 w^2)}\Big],
+     + \sum_{j - i \ge 2} \frac{a}{2}\,\mathrm{relu}(\sigma - r_{ij})^2
+     - \sum_{j - i \ge 3} \varepsilon_{t_i t_j}\, e^{-(r_{ij} - r_0)^2 / (2 w^2)},
 
 with bonds :math:`b_i = x_{i+1} - x_i`, the signed turning angle :math:`\varphi_i` between
 :math:`b_{i-1}` and :math:`b_i` (:math:`\cos\varphi_i = b_{i-1}\cdot b_i / |b_{i-1}||b_i|`,
@@ -57,6 +57,10 @@ __all__ = [
     "kabsch_rmsd_2d",
     "structure_loss",
     "residual_bytes",
+    "turning_angles",
+    "mean_turning_angles",
+    "contact_map",
+    "superpose",
 ]
 
 #: Names of the entries of the learnable parameter vector :math:`\theta`.
@@ -66,13 +70,14 @@ PARAM_NAMES: tuple[str, ...] = ("phi0_A", "phi0_B", "log_kappa_A", "log_kappa_B"
 #: Fixed constants of the model and of the integrator.
 DEFAULTS: dict[str, float] = {
     "k_bond": 30.0,     # bond stiffness k_b
-    "core": 20.0,       # soft-core strength a
+    "core": 30.0,       # soft-core strength a
     "sigma": 1.0,       # soft-core diameter
     "r0": 1.2,          # contact distance
     "width": 0.5,       # contact width w
-    "dt": 0.05,         # time step
+    "core_from": 2,     # the soft core acts between beads at least this many bonds apart
+    "dt": 0.1,          # time step (stable: sqrt(2 k_bond) dt < 1)
     "gamma": 2.0,       # friction
-    "temperature": 0.01,
+    "temperature": 0.003,
 }
 
 
@@ -125,13 +130,15 @@ def energy(x: jnp.ndarray, types: Any, theta: jnp.ndarray, consts: dict | None =
     kappa = jnp.exp(theta[2:4])[t_mid]
     e_angle = jnp.sum(kappa * (1.0 - cos_phi * jnp.cos(phi0) - sin_phi * jnp.sin(phi0)))
 
-    # all pairs (i, j) with j - i >= 3, as a dense N x N mask (cheaper to differentiate than a gather)
+    # pairs (i, j) with j - i >= 3 (contacts) and >= core_from (soft core), as dense N x N masks
+    # (cheaper to differentiate than a gather)
     pair = jnp.asarray(np.triu(np.ones((n, n)), k=3))
+    core_pair = jnp.asarray(np.triu(np.ones((n, n)), k=int(c["core_from"])))
     d = x[:, None, :] - x[None, :, :]
-    r = jnp.sqrt(jnp.sum(d * d, axis=-1) + (1.0 - pair))  # the +1 off the mask keeps sqrt smooth
+    r = jnp.sqrt(jnp.sum(d * d, axis=-1) + (1.0 - core_pair))  # the +1 off the mask keeps sqrt smooth
     onehot = jax.nn.one_hot(types, 2, dtype=x.dtype)
     eps = onehot @ _pair_table(theta) @ onehot.T
-    e_core = 0.5 * c["core"] * jnp.sum(pair * jnp.maximum(c["sigma"] - r, 0.0) ** 2)
+    e_core = 0.5 * c["core"] * jnp.sum(core_pair * jnp.maximum(c["sigma"] - r, 0.0) ** 2)
     e_contact = -jnp.sum(pair * eps * jnp.exp(-((r - c["r0"]) ** 2) / (2 * c["width"] ** 2)))
     return e_bond + e_angle + e_core + e_contact
 
@@ -237,6 +244,56 @@ def structure_loss(theta: Any, sequences: Sequence[Any], targets: Sequence[Any],
     keys = jax.random.split(key, len(sequences))
     x = simulate_batch(theta, sequences, keys, n_steps, **kw)
     return jnp.mean(jax.vmap(kabsch_rmsd_2d)(x, jnp.stack([jnp.asarray(t) for t in targets])))
+
+
+def turning_angles(x: Any) -> np.ndarray:
+    """Signed turning angles phi_i (radians) between consecutive bonds of a chain ``(N, 2)``: N - 2
+    values, positive for a left (counter-clockwise) turn."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] < 3:
+        raise ValueError(f"turning_angles: x must have shape (N, 2) with N >= 3, got {x.shape}")
+    b = np.diff(x, axis=0)
+    b1, b2 = b[:-1], b[1:]
+    return np.arctan2(b1[:, 0] * b2[:, 1] - b1[:, 1] * b2[:, 0], np.sum(b1 * b2, axis=1))
+
+
+def mean_turning_angles(sequences: Sequence[Any], structures: Sequence[Any]) -> np.ndarray:
+    """The mean turning angle at the beads of each type (A, B) over a set of structures: a first
+    guess of the preferred turns, read off the data without any simulation."""
+    if len(sequences) != len(structures) or not sequences:
+        raise ValueError("mean_turning_angles: give one structure per sequence (and at least one)")
+    angles: list[list[float]] = [[], []]
+    for seq, x in zip(sequences, structures):
+        t = parse_sequence(seq)
+        phi = turning_angles(x)
+        if phi.size != t.size - 2:
+            raise ValueError("mean_turning_angles: a structure does not match the length of its sequence")
+        for k in (0, 1):
+            angles[k] += list(phi[t[1:-1] == k])
+    return np.array([np.mean(a) if a else 0.0 for a in angles])
+
+
+def contact_map(x: Any, cutoff: float = 1.5, min_separation: int = 3) -> np.ndarray:
+    """Boolean ``(N, N)`` map of the contacts of a structure: pairs closer than ``cutoff`` and at
+    least ``min_separation`` apart along the chain (symmetric, False near the diagonal)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"contact_map: x must have shape (N, 2), got {x.shape}")
+    n = x.shape[0]
+    d = np.linalg.norm(x[:, None, :] - x[None, :, :], axis=-1)
+    far = np.abs(np.subtract.outer(np.arange(n), np.arange(n))) >= min_separation
+    return (d < cutoff) & far
+
+
+def superpose(x: Any, y: Any) -> np.ndarray:
+    """``x`` rotated and translated onto ``y`` (the optimum of :func:`kabsch_rmsd_2d`), for plots."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape != y.shape:
+        raise ValueError(f"superpose: x and y must both have shape (N, 2), got {x.shape} and {y.shape}")
+    xc, yc = x - x.mean(0), y - y.mean(0)
+    a = np.arctan2(np.sum(xc[:, 0] * yc[:, 1] - xc[:, 1] * yc[:, 0]), np.sum(xc * yc))
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return xc @ rot.T + y.mean(0)
 
 
 _RESIDUAL = re.compile(r"^\s*([a-z]+\d*)\[([\d,]*)\]")

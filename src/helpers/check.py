@@ -42,6 +42,7 @@ that raises :class:`NotImplementedError`.
 from __future__ import annotations
 
 import contextvars
+import functools
 import html
 import math
 import numbers
@@ -67,6 +68,9 @@ __all__ = [
     "describe_shape",
     "describe_input",
     "show",
+    "not_a_function",
+    "function_answer",
+    "first_failure",
 ]
 
 _EPS = float(np.finfo(float).eps)
@@ -112,6 +116,12 @@ _COLOURS = {"correct": "#1b7f3b", "wrong": "#b3261e", "unanswered": "#555555", "
 # Inside helpers.exercises.check the inner checks must not show anything: the exercise check
 # shows one verdict, with its number, hints and grading record.
 _SILENT: contextvars.ContextVar[bool] = contextvars.ContextVar("helpers_check_silent", default=False)
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in exactly one punctuation mark (a hint may end with '?' or '.')."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _in_kernel() -> bool:
@@ -335,7 +345,7 @@ def check_value(
         allow_complex = ref.dtype.kind == "c"
     if is_unanswered(answer):
         return _unanswered(name, quiet)
-    tail = f" Hint: {hint}" if hint else ""
+    tail = f" Hint: {_sentence(hint)}" if hint else ""
     ans, problem = as_numbers(answer, allow_complex=allow_complex)
     if ans is None:
         want = "a whole number" if integer else ("a number or an array of numbers" if ref.ndim else "a number")
@@ -360,7 +370,7 @@ def check_value(
         return _emit("correct", f"{name} is correct.", quiet)
     if diagnose:
         what, default_hint = _diagnose_function_output(ans, ref, rtol, atol)
-        return _emit("wrong", f"{name} {what}. Hint: {hint or default_hint}.", quiet)
+        return _emit("wrong", f"{name} {what}. Hint: {_sentence(hint or default_hint)}", quiet)
     digits = _digits(ans, ref)
     if digits >= 2:
         need = -math.log10(max(rtol, 1e-16))
@@ -463,6 +473,34 @@ def check_function(
         if not v:
             return _emit(v.status, v.message.split(" ", 1)[1], quiet, point=p)
     return _emit("correct", f"{name} is correct on all {len(pts)} test inputs.", quiet)
+
+
+# --------------------------------------------------------------------------- composing checks
+def not_a_function(answer, name):
+    """The verdict for an answer that should be a function but is not (None: not answered), or
+    ``None`` when it is a function."""
+    return None if callable(answer) else check_function(answer, [0.0], [None], name=name)
+
+
+def function_answer(name: str):
+    """Decorator for a checker whose answer must be a function: anything else is refused (or
+    reported as not answered) with ``name`` in the message before the checker runs."""
+    def wrap(checker):
+        @functools.wraps(checker)
+        def checked(answer):
+            bad = not_a_function(answer, name)
+            return bad if bad is not None else checker(answer)
+        return checked
+    return wrap
+
+
+def first_failure(verdicts, correct: str):
+    """Show the first failing verdict of a sequence of quiet checks (generated lazily, so the
+    learner's code is not run again after a failure), or ``correct`` if all pass."""
+    for v in verdicts:
+        if not v:
+            return _emit(v.status, v.message.split(" ", 1)[1], False)
+    return _emit("correct", correct, False)
 
 
 # --------------------------------------------------------------------------- gradient checks

@@ -14,29 +14,63 @@ step). Reverse mode needs the states in reverse order,
           \qquad \bar\theta = \sum_t \bar x_{t+1}\frac{\partial f(x_t)}{\partial \theta}
           + \partial_\theta c(t, x_t),
 
-and a memory for ``n_checkpoints`` states. :func:`checkpointed_vjp` plays a checkpoint
-pebble game (:mod:`helpers.pebble`) move by move: ``place(i)`` runs the step
-:math:`x_i = f(x_{i-1})` and stores :math:`x_i`, ``remove(i)`` frees it, ``paint(i)`` applies
-the recursion above at :math:`t = i` (one vector-Jacobian product of step :math:`i`, or the
-seed at :math:`i = T`). The game's rules guarantee that every state is present when needed, so
-the gradient is exactly the store-all one, whatever the schedule; only the time (forward step
-calls) and the memory (peak stored states, measured bytes) change.
+and a memory for ``n_checkpoints`` states. :func:`checkpointed_vjp` follows a checkpoint
+pebble game (:mod:`helpers.pebble`): ``place(i)`` runs the step :math:`x_i = f(x_{i-1})` and
+stores :math:`x_i`, ``remove(i)`` frees it, ``paint(i)`` applies the recursion above at
+:math:`t = i` (one vector-Jacobian product of step :math:`i`, or the seed at :math:`i = T`).
+The game's rules guarantee that every state is present when needed, so the gradient is exactly
+the store-all one, whatever the schedule; only the time (forward step calls) and the memory
+(peak stored states, measured bytes) change. An explicit move list is first refereed on a
+:class:`helpers.pebble.CheckpointGame`, so a broken list fails before any step runs.
 
-An explicit move list is first refereed on a :class:`helpers.pebble.CheckpointGame` (so a
-broken list fails before any step runs); the named schedules are legal by construction. The
-driver then plays the moves as compact ``(code, cell)`` pairs, with one call of a compiled
-function per ``place`` and two (the step's VJP, then the running cost) per ``paint``.
+**Two executors, the same moves.**
 
-Backends: ``"jax"`` (``jax.vjp`` per step, jitted; states and parameters may be pytrees) and
-``"tape"`` (``helpers.tape.vjp`` per step on numpy arrays, for teaching).
+* ``executor="reference"`` plays the moves one by one from Python (:func:`play_moves`, the
+  loop that chapter 7 reads): one jitted call per placement, one or two per paint. Clear, but
+  each call is a host dispatch (tens of microseconds), more than the arithmetic of a small step.
+* ``executor="compiled"`` (the default for the JAX backend) turns the moves into a table of
+  operations and runs the whole play as one XLA program over a preallocated buffer of slots
+  (:mod:`helpers.executor`): one dispatch per gradient, the forward sweeps as loops, the
+  running costs summed on the device. Store-all stretches of the play (the leaves of Treeverse,
+  the segments of uniform checkpointing) run as *blocks*; when a step's ``jax.vjp`` residuals
+  are no larger than its state (``residuals="auto"``) a block keeps them instead of the states
+  and does not re-linearise every step, as reverse mode through ``lax.scan`` does.
+
+Both report the same counts: ``forward_steps`` (the schedule's placements), ``peak_states``
+(never above ``n_checkpoints``) and gradients equal to store-all to rounding
+(``tests/test_checkpointing.py`` checks every schedule both ways). The compiled executor also
+reports ``evaluations`` (step evaluations it made; a residual block makes one more than its
+placements), ``pool_slots`` and ``pool_bytes`` (its buffer) and ``dispatches`` (1).
+
+**Memory, measured.** States stay on the device; nothing is copied to the host.
+``measure_memory=True`` measures the peak with :func:`helpers.memory.track`: on a GPU the
+device's own statistics, on a CPU the process's resident high-water mark (reset at the start),
+above the memory held before the run; ``peak_bytes`` is that number and ``memory_method`` says
+how it was taken. It sees every buffer (the stored states, the adjoint, XLA's temporaries), so
+it is the number to compare with ``n_checkpoints × state size``; it is only meaningful for
+states of many pages (tens of kilobytes and more). For a clean process of its own, use
+:func:`helpers.memory.peak_memory`. ``peak_state_bytes`` counts the stored states exactly.
+
+**What changed for the chapters (compiled engine).** The API is the same; the default
+executor is now the compiled one, so ``seconds`` is a few milliseconds where it was seconds,
+and it never includes compilation (``compile_seconds``, once per step function, budget and
+shape). ``peak_bytes`` used to be ``tracemalloc``'s count of host copies of the states; it is
+now the measured peak of the run (``memory_method``), which for states of a few bytes is
+noise, and for states of tens of kilobytes and more is ``(n_checkpoints + c) × state size``
+with ``c`` about 2–3 (the adjoint, the working state, a temporary). To show memory against the
+budget, use a large state and either ``measure_memory=True`` or, for a clean process,
+``helpers.memory.peak_memory(functools.partial(checkpointed_vjp, step, ...))`` with ``step``
+defined in an importable module. ``executor="reference"`` keeps the old move-by-move
+behaviour (and its dispatch costs) for teaching.
+
+Backends (:mod:`helpers.stepping`): ``"jax"`` (``jax.vjp`` per step; states and parameters may
+be pytrees) and ``"tape"`` (``helpers.tape.vjp`` per step on numpy arrays, for teaching; the
+reference executor only).
 """
 
 from __future__ import annotations
 
-import os
 import time
-import tracemalloc
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Sequence
@@ -51,23 +85,32 @@ from helpers.pebble import (
     treeverse_moves,
     uniform_moves,
 )
+from helpers.stepping import (EXECUTORS, check_arguments, choose_executor, make_backend,
+                              memory_method, precompile, residual_choice)
 
-__all__ = ["CheckpointedVJP", "checkpointed_vjp", "schedule_moves", "SCHEDULES"]
+__all__ = ["CheckpointedVJP", "checkpointed_vjp", "schedule_moves", "referee", "play_moves",
+           "SCHEDULES", "EXECUTORS"]
 
 SCHEDULES = ("treeverse", "uniform", "store_all", "recompute_all")
 
 
 @dataclass
 class CheckpointedVJP:
-    """Result of :func:`checkpointed_vjp`.
+    """Result of :func:`checkpointed_vjp` (and of :func:`helpers.reversible_vjp.reversible_vjp`).
 
     ``x0_bar`` and ``params_bar`` are the gradients of the objective with respect to
     :math:`x_0` and :math:`\\theta` (``params_bar`` is ``None`` without parameters); ``value``
-    is the objective. ``forward_steps`` counts calls of ``step`` (= the schedule's placements),
-    ``vjp_calls`` the per-step VJPs (= ``n_steps``), ``peak_states`` the most states stored at
-    once (never above ``n_checkpoints``), ``peak_state_bytes`` their largest total size, and
-    ``peak_bytes`` the peak traced memory above the start (``tracemalloc``; ``None`` when not
-    measured). ``schedule`` names the schedule and ``moves`` counts its moves.
+    is the objective. ``forward_steps`` counts calls of ``step`` in the schedule (its
+    placements), ``vjp_calls`` the per-step VJPs (= ``n_steps``), ``peak_states`` the most
+    states stored at once (never above ``n_checkpoints``), ``peak_state_bytes`` their largest
+    total size, and ``peak_bytes`` the measured peak memory above the start of the run
+    (``None`` when not measured; ``memory_method`` says how: ``"rss"``, ``"device"`` or
+    ``"tracemalloc"``, see :mod:`helpers.memory`). ``schedule`` names the schedule and
+    ``moves`` counts its moves. ``seconds`` is the wall time of the run, compilation excluded
+    (``compile_seconds``). ``executor`` is ``"compiled"`` or ``"reference"``; ``dispatches``
+    counts the calls from Python into compiled code; ``evaluations`` the step evaluations made
+    (``forward_steps``, plus one per residual block of the compiled executor); ``pool_slots``
+    and ``pool_bytes`` describe the compiled executor's slot buffer.
     """
 
     x0_bar: Any
@@ -84,6 +127,13 @@ class CheckpointedVJP:
     n_checkpoints: int
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    executor: str = "reference"
+    dispatches: int = 0
+    evaluations: int = 0
+    memory_method: str | None = None
+    compile_seconds: float = 0.0
+    pool_slots: int | None = None
+    pool_bytes: int | None = None
 
     @property
     def time_overhead(self) -> float:
@@ -96,244 +146,133 @@ def schedule_moves(schedule: str | Sequence, n_steps: int, n_checkpoints: int) -
     states (or an explicit move list, passed through). Returns ``(name, moves)``."""
     if not isinstance(schedule, str):
         return "custom", list(schedule)
-    n, p = n_steps, n_checkpoints
+    return schedule, list(_named_moves(schedule, int(n_steps), int(n_checkpoints)))
+
+
+@lru_cache(maxsize=16)
+def _named_moves(schedule: str, n: int, p: int) -> tuple:
     if schedule == "treeverse":
-        return schedule, treeverse_moves(n, p)
+        return tuple(treeverse_moves(n, p))
     if schedule == "uniform":
-        return schedule, uniform_moves(n, p)
+        return tuple(uniform_moves(n, p))
     if schedule == "store_all":
         if p < n + 1:
             raise ValueError(f"schedule 'store_all' stores all {n + 1} states, but n_checkpoints={p}; "
                              f"use n_checkpoints >= {n + 1} or another schedule")
-        return schedule, store_all_moves(n)
+        return tuple(store_all_moves(n))
     if schedule == "recompute_all":
         need = 1 if n == 0 else (2 if n == 1 else 3)
         if p < need:
             raise ValueError(f"schedule 'recompute_all' needs {need} stored states, got n_checkpoints={p}")
-        return schedule, recompute_all_moves(n)
+        return tuple(recompute_all_moves(n))
     raise ValueError(f"unknown schedule {schedule!r}; use one of {SCHEDULES} or a list of moves")
 
 
-# --------------------------------------------------------------------------- backends
-# A backend does the arithmetic of the three moves; the drivers below only do the bookkeeping.
-#   start(x0) -> stored x0          step(x, p) -> stored f(x)          nbytes(x) -> bytes
-#   seed(t, x, p, seed, costs) -> (x_bar_T, p_bar)                     (paint of cell T)
-#   pullback(t, x, p, x_bar, p_bar, costs) -> (x_bar_t, p_bar)         (paint of cell t < T)
-# ``costs`` is a list to which the running-cost values c(t, x_t) are appended (as floats) in
-# painting order; the driver sums them in that order.
-def _add(a, b):
-    """a + b for arrays or pytrees, with None as the empty sum (works inside jax.jit)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    import jax
-
-    return jax.tree_util.tree_map(lambda u, v: u + v, a, b)
-
-
-@lru_cache(maxsize=64)
-def _jax_step_functions(step: Callable, has_p: bool, jit: bool):
-    """Jitted step and per-step VJP (which also adds the step's parameter cotangent to the
-    running sum), cached so that repeated calls with the same ``step`` (a sweep over budgets)
-    compile once."""
-    import jax
-
-    f = (lambda x, p: step(x, p)) if has_p else (lambda x, p: step(x))
-
-    def vjp_step(x, p, x_bar, p_bar):
-        """x_bar df/dx, and p_bar + x_bar df/dp."""
-        _, pullback = jax.vjp(f, x, p)
-        gx, gp = pullback(x_bar)
-        return gx, (_add(p_bar, gp) if has_p else None)
-
-    wrap = jax.jit if jit else (lambda fn: fn)
-    return wrap(f), wrap(vjp_step)
-
-
-@lru_cache(maxsize=64)
-def _jax_cost_function(step_cost: Callable, has_p: bool, jit: bool):
-    """Jitted running cost, added to the adjoints: ``(c, x_bar + dc/dx, p_bar + dc/dp)``."""
-    import jax
-
-    vg = jax.value_and_grad(lambda t, x, p: step_cost(t, x, p), argnums=(1, 2))
-
-    def cost_add(t, x, p, x_bar, p_bar):
-        v, (cx, cp) = vg(t, x, p)
-        return v, _add(x_bar, cx), (_add(p_bar, cp) if has_p else None)
-
-    return jax.jit(cost_add) if jit else cost_add
-
-
-class _JaxBackend:
-    """Per-step VJPs with JAX. States are kept as JAX arrays (no host round trip per step);
-    with ``host_copies=True`` (memory measurement) each stored state is a numpy copy in host
-    memory, which ``tracemalloc`` sees, and the device result of the latest step is reused as
-    the next step's input (the working state) instead of being copied back."""
-
-    def __init__(self, step, params, step_cost, jit: bool, host_copies: bool = False):
-        import jax
-
-        self.jax = jax
-        self.tu = jax.tree_util
-        self.host = host_copies
-        has_p = params is not None
-        self.f, self.vjp_fn = _jax_step_functions(step, has_p, jit)
-        self.cost_fn = None if step_cost is None else _jax_cost_function(step_cost, has_p, jit)
-        self._work = None  # (weak reference to the latest stored host copy, its device array)
-
-    def start(self, x0):
-        if self.host:
-            return self.tu.tree_map(lambda a: np.array(a), x0)
-        return self.tu.tree_map(lambda a: self.jax.numpy.asarray(a), x0)
-
-    def _device(self, x):
-        """The device array behind a stored state (the working state when it is the latest)."""
-        if self._work is not None and self._work[0]() is x:
-            return self._work[1]
-        return x
-
-    def step(self, x, p):
-        y = self.f(self._device(x), p)
-        if not self.host:
-            return y
-        if isinstance(y, self.jax.Array):  # one array: host copy, visible to tracemalloc
-            h = np.array(y)
-            self._work = (weakref.ref(h), y)
-        else:  # a pytree container (dict, tuple) cannot be weakly referenced: no working state
-            h = self.tu.tree_map(lambda a: np.array(a), y)
-            self._work = None
-        return h
-
-    def nbytes(self, x) -> int:
-        if hasattr(x, "nbytes"):
-            return int(x.nbytes)
-        return int(sum(a.nbytes for a in self.tu.tree_leaves(x)))
-
-    def inner(self, a, b) -> float:
-        la, lb = self.tu.tree_leaves(a), self.tu.tree_leaves(b)
-        return float(sum(np.vdot(np.asarray(u), np.asarray(v)).real for u, v in zip(la, lb)))
-
-    def seed(self, t, x, p, seed, costs):
-        if self.cost_fn is None:
-            return seed, None
-        v, x_bar, p_bar = self.cost_fn(t, self._device(x), p, seed, None)
-        costs.append(float(v))
-        return x_bar, p_bar
-
-    def pullback(self, t, x, p, x_bar, p_bar, costs):
-        x = self._device(x)
-        x_bar, p_bar = self.vjp_fn(x, p, x_bar, p_bar)
-        if self.cost_fn is None:
-            return x_bar, p_bar
-        v, x_bar, p_bar = self.cost_fn(t, x, p, x_bar, p_bar)
-        costs.append(float(v))
-        return x_bar, p_bar
-
-    def zeros_like(self, p):
-        return self.tu.tree_map(lambda a: 0 * a, p)
-
-    def finish(self, x):
-        return self.tu.tree_map(lambda a: self.jax.numpy.asarray(a), x)
-
-
-class _TapeBackend:
-    """Per-step VJPs with :func:`helpers.tape.vjp` on numpy arrays (slow; for teaching)."""
-
-    def __init__(self, step, params, step_cost):
+def referee(moves: Sequence, n_steps: int, n_checkpoints: int) -> int:
+    """Play ``moves`` on a :class:`helpers.pebble.CheckpointGame` and return its peak; raise
+    :class:`helpers.pebble.IllegalMove` (naming the move) if a move breaks a rule or the play
+    ends before every cell is painted."""
+    game = CheckpointGame(n_steps, n_checkpoints, record=False)
+    for k, move in enumerate(moves):
         try:
-            from helpers import tape
-        except ImportError as exc:  # pragma: no cover - depends on the other module
-            raise ImportError("backend='tape' needs helpers.tape (chapter 4's reverse mode)") from exc
-        self.tape = tape
-        self.has_p = params is not None
-        self.step_fn = step
-        self.step_cost = step_cost
-
-    def start(self, x0):
-        return np.array(x0, dtype=float)
-
-    def nbytes(self, x) -> int:
-        return int(np.asarray(x).nbytes)
-
-    def inner(self, a, b) -> float:
-        return float(np.vdot(np.asarray(a), np.asarray(b)))
-
-    def step(self, x, p):
-        return np.asarray(self.step_fn(x, p) if self.has_p else self.step_fn(x), dtype=float)
-
-    def _cost(self, t, x, p):
-        if self.has_p:
-            v, pullback = self.tape.vjp(lambda xp: self.step_cost(t, xp[0], xp[1]), (x, p))
-            gx, gp = pullback(1.0)
-            return float(v), np.asarray(gx, dtype=float), np.asarray(gp, dtype=float)
-        v, pullback = self.tape.vjp(lambda z: self.step_cost(t, z, None), x)
-        return float(v), np.asarray(pullback(1.0), dtype=float), None
-
-    def seed(self, t, x, p, seed, costs):
-        if self.step_cost is None:
-            return seed, None
-        v, cx, cp = self._cost(t, x, p)
-        costs.append(v)
-        return seed + cx, cp
-
-    def pullback(self, t, x, p, x_bar, p_bar, costs):
-        if self.has_p:  # one tape per step, both cotangents from one reverse sweep
-            _, pb = self.tape.vjp(lambda xp: self.step_fn(xp[0], xp[1]), (x, p))
-            gx, gp = pb(x_bar)
-            gx, gp = np.asarray(gx, dtype=float), np.asarray(gp, dtype=float)
-            p_bar = gp if p_bar is None else p_bar + gp
-        else:
-            _, pb = self.tape.vjp(self.step_fn, x)
-            gx = np.asarray(pb(x_bar), dtype=float)
-        if self.step_cost is None:
-            return gx, p_bar
-        v, cx, cp = self._cost(t, x, p)
-        costs.append(v)
-        return gx + cx, (p_bar if cp is None else (cp if p_bar is None else p_bar + cp))
-
-    def zeros_like(self, p):
-        return 0 * p
-
-    def finish(self, x):
-        return x
+            game.move(move)
+        except IllegalMove as exc:
+            raise IllegalMove(f"move {k}: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise IllegalMove(f"move {k}: {move!r} is not a move ('place'|'remove'|'paint', cell): "
+                              f"{exc}") from None
+    if not game.done:
+        raise IllegalMove(f"the schedule ended before every cell was painted "
+                          f"({len(game.painted)} of {n_steps + 1}); the gradient is incomplete")
+    return game.peak
 
 
-def _backend(backend: str, step, params, step_cost, jit: bool, host_copies: bool):
-    if backend == "jax":
-        return _JaxBackend(step, params, step_cost, jit, host_copies)
-    if backend == "tape":
-        return _TapeBackend(step, params, step_cost)
-    raise ValueError(f"backend must be 'jax' or 'tape', got {backend!r}")
-
-
-def _precompile(be, x0, params, adjoint_seed, n_steps: int) -> None:
-    """Run one step, the seed and two pullbacks (the first one may start the parameter
-    adjoint from None: a second variant), so that everything is compiled before tracing."""
-    x1 = be.step(be.start(x0), params)
-    x_bar, p_bar = be.seed(n_steps, x1, params, adjoint_seed, [])
-    x_bar, p_bar2 = be.pullback(0, x1, params, x_bar, p_bar, [])
-    if p_bar is None and p_bar2 is not None:
-        be.pullback(0, x1, params, x_bar, p_bar2, [])
-
-
-def _compile_moves(moves: Sequence, refereed: bool, n_steps: int, n_checkpoints: int) -> list:
-    """The moves as ``(code, cell)`` pairs, code 0 = place, 1 = remove, 2 = paint. With
-    ``refereed`` the whole list is first played on a :class:`CheckpointGame`, so that an
-    illegal or incomplete list is rejected before any step runs (the named schedules are
-    legal by construction, see ``tests/test_pebble.py``)."""
-    if refereed:
-        game = CheckpointGame(n_steps, n_checkpoints, record=False)
-        for k, move in enumerate(moves):
-            try:
-                game.move(move)
-            except IllegalMove as exc:
-                raise IllegalMove(f"move {k}: {exc}") from None
-        if not game.done:
-            raise IllegalMove(f"the schedule ended before every cell was painted "
-                              f"({len(game.painted)} of {n_steps + 1}); the gradient is incomplete")
+def _compact(moves: Sequence) -> list:
+    """The moves as ``(code, cell)`` pairs, code 0 = place, 1 = remove, 2 = paint."""
     code = {"place": 0, "remove": 1, "paint": 2}
     return [(code[a], int(i)) for a, i in moves]
+
+
+@lru_cache(maxsize=32)
+def _named_plan(schedule: str, n: int, p: int, residuals: bool):
+    from helpers.executor import compile_plan
+
+    return compile_plan(_named_moves(schedule, n, p), n, residuals=residuals)
+
+
+# --------------------------------------------------------------------------- the reference executor
+def play_moves(be, plan: list, x0, params, adjoint_seed, n_steps: int) -> dict:
+    """Play a move list one move at a time with a backend (:mod:`helpers.stepping`): the
+    reference executor, written to be read.
+
+    ``plan`` is the list of ``(code, cell)`` pairs (0 = place, 1 = remove, 2 = paint). The
+    stored states are a dict ``cell -> state``; the adjoint of the lowest painted cell and the
+    parameter adjoint are carried along. Returns the gradient, the value and the counts."""
+    states: dict[int, Any] = {0: be.start(x0)}  # the pebbles: cell -> stored state
+    sizes: dict[int, int] = {0: be.nbytes(states[0])}
+    state_bytes = peak_state_bytes = sizes[0]
+    peak_states = 1
+    forward_steps = vjp_calls = dispatches = 0
+    x_bar = p_bar = None  # adjoints of the lowest painted cell and of the parameters
+    value, costs = 0.0, []
+    for action, i in plan:
+        if action == 0:  # place(i): x_i = f(x_{i-1}), stored
+            states[i] = be.step(states[i - 1], params)
+            forward_steps += 1
+            dispatches += 1
+            sizes[i] = be.nbytes(states[i])
+            state_bytes += sizes[i]
+            peak_state_bytes = max(peak_state_bytes, state_bytes)
+            peak_states = max(peak_states, len(states))
+        elif action == 1:  # remove(i): forget x_i
+            del states[i]
+            state_bytes -= sizes.pop(i)
+        elif i == n_steps:  # paint(T): the seed, plus the running cost at T
+            value += be.inner(adjoint_seed, states[i])
+            x_bar, p_bar = be.seed(i, states[i], params, adjoint_seed, costs)
+            dispatches += 1
+        else:  # paint(i): one VJP of step i, plus the running cost at i
+            x_bar, p_bar = be.pullback(i, states[i], params, x_bar, p_bar, costs)
+            vjp_calls += 1
+            dispatches += 2
+    painted = sum(a == 2 for a, _ in plan)
+    if painted != n_steps + 1:  # only possible for a broken named schedule
+        raise IllegalMove(f"the schedule ended before every cell was painted "
+                          f"({painted} of {n_steps + 1}); the gradient is incomplete")
+    for v in costs:  # the running costs, summed in painting order
+        value += v
+    return {"x_bar": x_bar, "p_bar": p_bar, "value": value, "forward_steps": forward_steps,
+            "vjp_calls": vjp_calls, "peak_states": peak_states,
+            "peak_state_bytes": int(peak_state_bytes), "dispatches": dispatches}
+
+
+def timed_run(fn: Callable[[], dict], method: str | None) -> tuple[dict, float, Any]:
+    """Run ``fn()`` (which returns a dict of results, possibly JAX arrays), wait for the
+    device, and return ``(results, seconds, report)``: the wall time and, unless ``method`` is
+    ``None``, a :class:`helpers.memory.MemoryReport` of the run."""
+    def go():
+        t0 = time.perf_counter()
+        out = fn()
+        _block(out)
+        return out, time.perf_counter() - t0
+
+    if method is None:
+        out, seconds = go()
+        return out, seconds, None
+    from helpers.memory import track
+
+    with track(method) as report:
+        out, seconds = go()
+    return out, seconds, report
+
+
+def _block(out: dict) -> None:
+    import sys
+
+    if "jax" in sys.modules:
+        import jax
+
+        jax.block_until_ready([v for v in out.values() if not isinstance(v, (int, float, str))])
 
 
 # --------------------------------------------------------------------------- the driver
@@ -348,8 +287,10 @@ def checkpointed_vjp(
     step_cost: Callable | None = None,
     backend: str = "jax",
     *,
-    measure_memory: bool = True,
+    measure_memory: bool | str = True,
     jit: bool = True,
+    executor: str = "auto",
+    residuals: bool | str = "auto",
 ) -> CheckpointedVJP:
     r"""Gradient of :math:`\langle \bar x_T^{\rm seed}, x_T\rangle + \sum_t c(t, x_t;\theta)`
     with respect to :math:`x_0` (and :math:`\theta`), storing at most ``n_checkpoints`` states.
@@ -372,83 +313,118 @@ def checkpointed_vjp(
         ``"recompute_all"``, or an explicit list of checkpoint-game moves.
     params, step_cost
         Optional parameters :math:`\theta` and running cost ``step_cost(t, x_t, params)``
-        (a scalar, summed over :math:`t = 0..T`).
+        (a scalar, summed over :math:`t = 0..T`; ``t`` arrives as an integer array).
     backend
         ``"jax"`` or ``"tape"`` (:mod:`helpers.tape`, numpy arrays).
     measure_memory
-        Trace the peak memory with ``tracemalloc`` (states are then stored as host numpy
-        copies, so they are counted). Slows each step by a copy to the host and Python
-        allocations somewhat; without it (``False``) the states stay JAX arrays and
-        ``peak_bytes`` is ``None``, while ``peak_state_bytes`` still counts them exactly.
+        ``True``: measure the peak memory of the run with :func:`helpers.memory.track` (the
+        device's statistics on a GPU, the process's resident high-water mark on a CPU);
+        a method name (``"rss"``, ``"device"``, ``"tracemalloc"``) chooses; ``False``: do not
+        measure (``peak_bytes`` is ``None``). States are never copied to the host.
+    jit
+        Compile the step functions (``False``: op by op, reference executor only).
+    executor
+        ``"compiled"`` (one XLA program per gradient; the default for the JAX backend),
+        ``"reference"`` (the move-by-move loop, :func:`play_moves`), or ``"auto"``.
+    residuals
+        Compiled executor only. ``"auto"`` (default): store-all blocks keep each step's
+        ``jax.vjp`` residuals instead of their states when the residuals fit in a state's slot
+        (a wave step keeps one field where its state has two), so each step in a block is
+        evaluated once instead of twice and the memory is still ``pool_slots`` states; otherwise
+        every paint re-linearises its step at the stored state. ``True``: always keep residuals
+        (a slot is as wide as the residuals if they are larger than a state); ``False``: never
+        (the same arithmetic as the reference executor, bit for bit).
 
-    Raises ``ValueError`` for a budget too small for the schedule and
-    :class:`helpers.pebble.IllegalMove` for an explicit move list that breaks a rule or
-    does not finish the game.
+    Raises ``TypeError``/``ValueError`` naming the argument for bad arguments (checked before
+    any step runs), ``ValueError`` for a budget too small for the schedule, and
+    :class:`helpers.pebble.IllegalMove` for an explicit move list that breaks a rule or does
+    not finish the game.
     """
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
-        raise ValueError(f"n_steps must be an integer >= 0, got {n_steps!r}")
-    if isinstance(n_checkpoints, bool) or not isinstance(n_checkpoints, (int, np.integer)) or n_checkpoints < 1:
+    n_steps = check_arguments(step, x0, n_steps, adjoint_seed, params, step_cost, backend, jit=jit)
+    if (isinstance(n_checkpoints, bool) or not isinstance(n_checkpoints, (int, np.integer))
+            or n_checkpoints < 1):
         raise ValueError(f"n_checkpoints must be an integer >= 1, got {n_checkpoints!r}")
-    n_steps, n_checkpoints = int(n_steps), int(n_checkpoints)
-    be = _backend(backend, step, params, step_cost, jit, host_copies=measure_memory)
-    name, moves = schedule_moves(schedule, n_steps, n_checkpoints)
-    plan = _compile_moves(moves, name == "custom", n_steps, n_checkpoints)
+    n_checkpoints = int(n_checkpoints)
+    if not isinstance(schedule, str):
+        try:
+            schedule = list(schedule)
+        except TypeError:
+            raise TypeError(f"schedule must be one of {SCHEDULES} or a list of moves, got "
+                            f"{type(schedule).__name__} {schedule!r}") from None
+    method = memory_method(measure_memory)
+    chosen = choose_executor(executor, backend, jit)
+    res_choice = residual_choice(residuals)
+    if isinstance(schedule, str):  # the cached tuple (no copy per call)
+        name, moves = schedule, _named_moves(schedule, n_steps, n_checkpoints)
+    else:
+        name, moves = "custom", schedule
+        referee(moves, n_steps, n_checkpoints)
+    if chosen == "compiled":
+        return _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, params,
+                             step_cost, method, res_choice)
 
-    tracing = False
-    if measure_memory and backend == "jax" and n_steps > 0:
-        # compile before tracing, so that the traced peak is the schedule's, not the compiler's
-        _precompile(be, x0, params, adjoint_seed, n_steps)
-    if measure_memory:
-        tracing = not tracemalloc.is_tracing()
-        if tracing:
-            tracemalloc.start()
-        tracemalloc.reset_peak()
-        base = tracemalloc.get_traced_memory()[0]
-    t0 = time.perf_counter()
-
-    states: dict[int, Any] = {0: be.start(x0)}  # the pebbles: cell -> stored state
-    sizes: dict[int, int] = {0: be.nbytes(states[0])}
-    state_bytes = peak_state_bytes = sizes[0]
-    peak_states = 1
-    forward_steps = vjp_calls = 0
-    x_bar = p_bar = None  # adjoints of the lowest painted cell and of the parameters
-    value, costs = 0.0, []
-    try:
-        for action, i in plan:
-            if action == 0:  # place(i): x_i = f(x_{i-1}), stored
-                states[i] = be.step(states[i - 1], params)
-                forward_steps += 1
-                sizes[i] = be.nbytes(states[i])
-                state_bytes += sizes[i]
-                peak_state_bytes = max(peak_state_bytes, state_bytes)
-                peak_states = max(peak_states, len(states))
-            elif action == 1:  # remove(i): forget x_i
-                del states[i]
-                state_bytes -= sizes.pop(i)
-            elif i == n_steps:  # paint(T): the seed, plus the running cost at T
-                value += be.inner(adjoint_seed, states[i])
-                x_bar, p_bar = be.seed(i, states[i], params, adjoint_seed, costs)
-            else:  # paint(i): one VJP of step i, plus the running cost at i
-                x_bar, p_bar = be.pullback(i, states[i], params, x_bar, p_bar, costs)
-                vjp_calls += 1
-        painted = sum(a == 2 for a, _ in plan)
-        if painted != n_steps + 1:  # only possible for a broken named schedule
-            raise IllegalMove(f"the schedule ended before every cell was painted "
-                              f"({painted} of {n_steps + 1}); the gradient is incomplete")
-        for v in costs:  # the running costs, summed in painting order
-            value += v
-        seconds = time.perf_counter() - t0
-        peak_bytes = None
-        if measure_memory:
-            peak_bytes = int(tracemalloc.get_traced_memory()[1] - base)
-    finally:
-        if tracing:
-            tracemalloc.stop()
+    be = make_backend(backend, step, params, step_cost, jit)
+    plan = _compact(moves)
+    if n_steps > 0:  # compile before timing and measuring
+        precompile(be, x0, params, adjoint_seed, n_steps)
+    out, seconds, report = timed_run(lambda: play_moves(be, plan, x0, params, adjoint_seed, n_steps),
+                                     method)
+    p_bar = out["p_bar"]
     if params is not None and p_bar is None:  # T = 0 and no running cost
         p_bar = be.zeros_like(params)
     return CheckpointedVJP(
-        x0_bar=be.finish(x_bar), params_bar=None if params is None else be.finish(p_bar),
-        value=value, forward_steps=forward_steps, vjp_calls=vjp_calls, peak_states=peak_states,
-        peak_state_bytes=int(peak_state_bytes), peak_bytes=peak_bytes, schedule=name,
-        moves=len(moves), n_steps=n_steps, n_checkpoints=n_checkpoints, seconds=seconds,
+        x0_bar=be.finish(out["x_bar"]), params_bar=None if params is None else be.finish(p_bar),
+        value=out["value"], forward_steps=out["forward_steps"], vjp_calls=out["vjp_calls"],
+        peak_states=out["peak_states"], peak_state_bytes=out["peak_state_bytes"],
+        peak_bytes=None if report is None else report.peak_bytes, schedule=name, moves=len(moves),
+        n_steps=n_steps, n_checkpoints=n_checkpoints, seconds=seconds,
+        extra={} if report is None else {"memory": report}, executor="reference",
+        dispatches=out["dispatches"], evaluations=out["forward_steps"],
+        memory_method=None if report is None else report.method,
+    )
+
+
+def compiled_run(step, x0, n_steps, adjoint_seed, moves, params, step_cost, method, residuals,
+                 named: tuple | None = None):
+    """Compile ``moves`` (a legal checkpoint-game play on ``0..n_steps``) to a plan and run it
+    with the compiled executor (:mod:`helpers.executor`). ``named = (schedule, budget)`` caches
+    the plan of a named schedule. Returns ``(out, plan, prepared, plan_seconds)``."""
+    from helpers.executor import compile_plan, prepare, run_plan
+
+    prep = prepare(step, x0, params, adjoint_seed, step_cost, want_residuals=residuals is not False)
+    use_res = residuals is True or (residuals == "auto" and prep.residuals_fit)
+    t0 = time.perf_counter()
+    if named is None:
+        plan = compile_plan(moves, n_steps, residuals=use_res)
+    else:
+        plan = _named_plan(named[0], n_steps, named[1], use_res)
+    plan_seconds = time.perf_counter() - t0
+    out = run_plan(plan, step, prep, step_cost, memory=method)
+    return out, plan, prep, plan_seconds
+
+
+def _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, params, step_cost,
+                  method, res_choice) -> CheckpointedVJP:
+    named = None if name == "custom" else (name, n_checkpoints)
+    out, plan, prep, plan_seconds = compiled_run(step, x0, n_steps, adjoint_seed, moves, params,
+                                                 step_cost, method, res_choice, named)
+    return _compiled_result(out, plan, prep, name, len(moves), n_steps, n_checkpoints, plan_seconds)
+
+
+def _compiled_result(out, plan, prep, name, n_moves, n_steps, n_checkpoints, plan_seconds):
+    report = out["memory"]
+    params_bar = out["p_bar"] if prep.params is not None else None
+    return CheckpointedVJP(
+        x0_bar=out["x0_bar"], params_bar=params_bar, value=out["value"],
+        forward_steps=plan.forward_steps, vjp_calls=max(plan.paints - 1, 0),
+        peak_states=plan.peak_states, peak_state_bytes=plan.peak_states * prep.state.nbytes,
+        peak_bytes=None if report is None else report.peak_bytes, schedule=name, moves=n_moves,
+        n_steps=n_steps, n_checkpoints=n_checkpoints, seconds=out["seconds"],
+        extra={"plan_seconds": plan_seconds, "n_ops": plan.n_ops,
+               "residual_blocks": plan.residual_blocks, "state_blocks": plan.state_blocks,
+               **({} if report is None else {"memory": report})},
+        executor="compiled", dispatches=out["dispatches"], evaluations=plan.evaluations,
+        memory_method=None if report is None else report.method,
+        compile_seconds=out["compile_seconds"], pool_slots=plan.pool_slots,
+        pool_bytes=out["pool_bytes"],
     )

@@ -3,6 +3,13 @@
     python -m helpers.edition student OUT/      # student notebooks (no outputs) under OUT/book/...
     python -m helpers.edition site OUT/         # a buildable, solution-free copy of the book in OUT/
     python -m helpers.edition leaks OUT/        # exit 1 if any solution text appears under OUT/
+    python -m helpers.edition nbgrader OUT/     # nbgrader source notebooks (see helpers.nbgrader_edition)
+    python -m helpers.edition plain OUT/ [--student]   # plain-Markdown notebooks (Colab, any Jupyter)
+    python -m helpers.edition editions OUT/     # every edition, for downloads and the published branch
+    python -m helpers.edition zip OUT.zip [--student] [--editions DIR]   # the notebooks as a download
+
+The student handout holds the chapters only: the appendix notebooks (the performance report,
+which reads the repository's benchmark results) are not exercises and stay out of it.
 
 What is removed from a notebook:
 - gated solutions: the text from a ```{solution-start}``` fence to the matching
@@ -32,7 +39,7 @@ from pathlib import Path
 from typing import Iterable
 
 __all__ = ["strip_solutions", "solution_text", "public_text", "find_leaks", "notebook_title",
-           "write_student_edition", "write_student_site"]
+           "in_handout", "write_student_edition", "write_student_site", "write_editions", "write_zip"]
 
 _FENCE = r"(?:`{3,}|:{3,})"
 _START = re.compile(_FENCE + r"\{solution-start\}.*?\n" + r"(?:.*?\n)*?" + _FENCE + r"[ \t]*(?:\n|$)")
@@ -157,10 +164,18 @@ def _book_notebooks(root: Path) -> list[Path]:
     return sorted(p for p in (root / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def in_handout(rel: Path) -> bool:
+    """Whether the notebook at ``rel`` (relative to the repository root) belongs in the student
+    handout: the chapters do, the appendix notebooks do not."""
+    return "appendix" not in Path(rel).parts
+
+
 def write_student_edition(root: Path, out: Path, notebooks: Iterable[Path] | None = None) -> list[Path]:
-    """Write the student edition of each notebook under ``out`` (same relative paths)."""
+    """Write the student edition of each chapter notebook under ``out`` (same relative paths)."""
     written = []
     for path in notebooks or _book_notebooks(root):
+        if not in_handout(path.relative_to(root)):
+            continue
         nb = json.loads(path.read_text(encoding="utf-8"))
         target = out / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,15 +186,22 @@ def write_student_edition(root: Path, out: Path, notebooks: Iterable[Path] | Non
 
 
 def _executed(root: Path, path: Path, cache_dir: Path) -> dict:
-    """The notebook with the outputs of its last cached execution (or without outputs)."""
+    """The notebook with the outputs of its last cached execution (or without outputs), and the
+    record of that run (date, package versions) in its metadata as ``book_run``."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     try:
         from jupyter_cache import get_cache
 
-        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nb)
-        return json.loads(nbformat.writes(merged))
+        cache = get_cache(str(cache_dir))
+        record = cache.match_cache_notebook(nb)
+        _, merged = cache.merge_match_into_notebook(nb)
+        out = json.loads(nbformat.writes(merged))
+        if record.data and record.data.get("executed_at"):
+            out.setdefault("metadata", {})["book_run"] = {k: record.data[k] for k in ("executed_at", "versions")
+                                                          if k in record.data}
+        return out
     except (KeyError, ImportError):
         return json.loads(nbformat.writes(nb))
 
@@ -202,6 +224,12 @@ def write_student_site(root: Path, out: Path) -> Path:
     cache_dir = root / config.get("execute", {}).get("cache", "_build/.jupyter_cache")
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     config["title"] = f"{config.get('title', 'The book')} (student edition)"
+    # Launch buttons and the repository link open the student edition on the published branch
+    # (see _ext/book_launch.py), never the notebooks with solutions.
+    launch = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault("book_launch", {})
+    branch = launch.setdefault("notebooks_branch", "notebooks")
+    launch.update(colab_folder="student-plain", repository_folder="student")
+    config.setdefault("repository", {}).update(branch=branch, path_to_book="student")
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                      encoding="utf-8")
     for path in sorted((root / "book").rglob("*")):
@@ -218,6 +246,79 @@ def write_student_site(root: Path, out: Path) -> Path:
         else:
             shutil.copy2(path, target)
     return out
+
+
+EDITIONS = {
+    "full": "the book's notebooks, with solutions (MyST Markdown: JupyterLab with jupyterlab-myst)",
+    "plain": "the same in plain Markdown (Colab, any Jupyter)",
+    "student": "the student edition: chapters without solutions (MyST Markdown)",
+    "student-plain": "the student edition in plain Markdown (Colab, any Jupyter)",
+}
+_SUPPORT = ("requirements.txt", "pyproject.toml", "binder", "src")
+_EDITIONS_README = """# Differentiate Everything: the notebooks
+
+Generated from the book's repository by `python -m helpers.edition editions`. Folders:
+
+{folders}
+
+Each folder holds `book/partN/chNN_*.ipynb`. To run them on your machine (Python 3.11):
+
+    python -m venv .venv
+    .venv/bin/pip install -r requirements.txt      (Windows: .venv\\Scripts\\pip ...)
+    .venv/bin/jupyter lab
+
+`binder/` is the lean environment of Binder and JupyterHubs; `src/` is the book's helper
+package (`import helpers`), which `requirements.txt` installs.
+"""
+
+
+def write_editions(root: Path, out: Path) -> Path:
+    """Write every edition of the notebooks under ``out`` (``full/``, ``plain/``, ``student/``,
+    ``student-plain/``, each with ``book/...``), with what running them needs (requirements,
+    the binder environment and the helper package) and a README. The deploy workflow publishes
+    this tree as the branch the launch buttons open; :func:`write_zip` packs it for download."""
+    from helpers.plain_markdown import write_plain_edition
+
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for path in _book_notebooks(root):
+        target = out / "full" / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    write_plain_edition(root, out / "plain")
+    write_student_edition(root, out / "student")
+    write_plain_edition(root, out / "student-plain", student=True)
+    for name in _SUPPORT:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        elif src.exists():
+            shutil.copy2(src, out / name)
+    folders = "\n".join(f"- `{k}/`: {v}" for k, v in EDITIONS.items())
+    (out / "README.md").write_text(_EDITIONS_README.format(folders=folders), encoding="utf-8")
+    return out
+
+
+def write_zip(editions: Path, target: Path, student_only: bool = False) -> Path:
+    """Pack an editions tree (see :func:`write_editions`) into ``target``; ``student_only``
+    leaves out the editions with solutions (for the solution-free site)."""
+    import zipfile
+
+    skip = {"full", "plain"} if student_only else set()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(editions.rglob("*")):
+            rel = path.relative_to(editions)
+            if path.is_dir() or rel.parts[0] in skip:
+                continue
+            if rel.name == "README.md" and len(rel.parts) == 1 and student_only:
+                text = path.read_text(encoding="utf-8")
+                text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(("- `full/`", "- `plain/`")))
+                zf.writestr(f"differentiate-everything/{rel.as_posix()}", text + "\n")
+                continue
+            zf.write(path, f"differentiate-everything/{rel.as_posix()}")
+    return target
 
 
 def _output_text(nb: dict) -> str:
@@ -258,10 +359,19 @@ def _leaks_in_tree(root: Path, tree: Path, public_outputs: Path | None = None) -
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.edition", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["student", "site", "leaks"])
+    ap.add_argument("what", choices=["student", "site", "leaks", "nbgrader", "plain", "editions", "zip"])
     ap.add_argument("out", type=Path)
     ap.add_argument("--public-outputs", type=Path, default=None,
                     help="for 'leaks': student notebooks with outputs whose printed text is public")
+    ap.add_argument("--chapters", nargs="*", default=None,
+                    help="for 'nbgrader': the chapters to write (default: all), e.g. ch02 ch07")
+    ap.add_argument("--points", type=float, default=1.0,
+                    help="for 'nbgrader': points per exercise (default 1)")
+    ap.add_argument("--student", action="store_true",
+                    help="for 'plain': the student edition (no solutions) in plain Markdown; "
+                         "for 'zip': only the student editions")
+    ap.add_argument("--editions", type=Path, default=None,
+                    help="for 'zip': an editions tree written by 'editions' (default: write one)")
     ap.add_argument("--book-root", type=Path, default=Path.cwd(),
                     help="the repository root holding book/ and _config.yml (default: .)")
     args = ap.parse_args(argv)
@@ -271,9 +381,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.what == "student":
         written = write_student_edition(root, args.out.resolve())
         print(f"wrote {len(written)} student notebooks under {args.out}")
+    elif args.what == "nbgrader":
+        from helpers.nbgrader_edition import write_nbgrader_course
+
+        try:
+            written = write_nbgrader_course(root, args.out.resolve(), args.chapters, args.points)
+        except ValueError as exc:
+            ap.error(str(exc))
+        n = sum(len(v) for v in written.values())
+        print(f"wrote nbgrader assignments for {len(written)} chapters ({n} exercises) under "
+              f"{args.out}/source; run nbgrader from {args.out}")
     elif args.what == "site":
         write_student_site(root, args.out.resolve())
         print(f"wrote a solution-free copy of the book in {args.out}")
+    elif args.what == "plain":
+        from helpers.plain_markdown import write_plain_edition
+
+        written = write_plain_edition(root, args.out.resolve(), student=args.student)
+        kind = "student" if args.student else "full"
+        print(f"wrote {len(written)} plain-Markdown notebooks ({kind} edition) under {args.out}")
+    elif args.what == "editions":
+        write_editions(root, args.out.resolve())
+        print(f"wrote every edition of the notebooks under {args.out}")
+    elif args.what == "zip":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = args.editions.resolve() if args.editions else write_editions(root, Path(tmp) / "editions")
+            write_zip(tree, args.out.resolve(), student_only=args.student)
+        kind = "student editions" if args.student else "all editions"
+        print(f"wrote {args.out} ({kind}, {args.out.stat().st_size / 1e6:.1f} MB)")
     else:
         problems = _leaks_in_tree(root, args.out.resolve(),
                                   args.public_outputs.resolve() if args.public_outputs else None)

@@ -65,6 +65,7 @@ __all__ = [
     "eigh_vjp",
     "lowest_eigenpair_vjp",
     "fix_sign",
+    "avoided_crossing",
     "DegenerateSpectrumError",
 ]
 
@@ -280,3 +281,25 @@ def eigh(H):
     """
     H = _as_symmetric_matrix(H, "eigh")
     return _eigh(H)
+
+
+# --------------------------------------------------------------------------- a model spectrum
+def avoided_crossing(s, g, others=(2.0, 3.0)):
+    r"""A Hamiltonian whose two lowest levels cross at ``s = 0`` unless coupled by ``g``:
+
+    .. math::  H(s) = \operatorname{diag}(-s, s, e_2, e_3, \dots)
+               + g\,(\lvert 0\rangle\langle 1\rvert + \lvert 1\rangle\langle 0\rvert).
+
+    The two lowest levels are :math:`\mp\sqrt{s^2 + g^2}` (while the ``others`` lie above), so
+    the gap is :math:`2\sqrt{s^2 + g^2}`, smallest (``2 g``) at ``s = 0``. Across the crossing
+    the ground state turns from :math:`\lvert 1\rangle` to :math:`\lvert 0\rangle` through the
+    angle :math:`\vartheta(s)` with :math:`\tan 2\vartheta = g/s`, so its rate of change
+    :math:`\lVert d\psi_0/ds\rVert = |d\vartheta/ds| = g/(2(s^2+g^2))` peaks at
+    :math:`1/(2g)` there: the eigenvector derivative diverges as the gap closes. Works with
+    numbers and JAX tracers (``jax.vmap``, ``jax.grad`` over ``s`` and ``g``).
+    """
+    s = jnp.asarray(s, dtype=jnp.float64)
+    g = jnp.asarray(g, dtype=jnp.float64)
+    n = 2 + len(others)
+    H = jnp.diag(jnp.concatenate([jnp.stack([-s, s]), jnp.asarray(others, dtype=jnp.float64)]))
+    return H + g * (jnp.zeros((n, n)).at[0, 1].set(1.0).at[1, 0].set(1.0))

@@ -39,16 +39,25 @@ memory is :math:`O(1)` in the number of steps. The products :math:`a^\top \parti
 and :math:`a^\top \partial f/\partial\theta` are vector-Jacobian products of ``f``, computed
 by ``jax.vjp``. :func:`adjoint_gradient` uses the same fixed-step RK4 scheme backward, so it
 agrees with backpropagation up to the integration error, :math:`O(h^4)`, not to round-off.
-The backward recomputation of :math:`y` can be unstable when the forward dynamics contract
-strongly (the backward dynamics then expand); chapter 7's checkpointing is the remedy.
+The backward recomputation of :math:`y` is unstable when the forward dynamics contract
+strongly: the backward dynamics then expand at the same rate, and any error in the recomputed
+state (round-off in :math:`y(t_1)`, the mismatch between a forward and a backward RK4 step) grows
+by the inverse of the contraction, up to :math:`1/\sigma_{\min}(\partial y(t_1)/\partial y_0)`.
+The remedy is checkpointing (chapter 7): with ``checkpoints=m`` the forward pass stores the state
+at the ends of ``m`` segments of (nearly) equal length, and the backward pass restarts the state
+recomputation from the stored state at the end of every segment, so an error can only grow over
+one segment. Memory is then :math:`O(m)` states instead of :math:`O(1)`.
 
 Functions:
 
 - :func:`rk4_step` -- one step.
 - :func:`odeint_rk4` -- the final state, or the whole trajectory with ``trajectory=True``.
-- :func:`adjoint_gradient` -- ``(dL/dy0, dL/dtheta)`` by the backward adjoint integration.
+- :func:`adjoint_gradient` -- ``(dL/dy0, dL/dtheta)`` by the backward adjoint integration
+  (optionally with ``checkpoints``).
 - :func:`odeint_adjoint` -- the final state, with a custom VJP that runs
-  :func:`adjoint_gradient`, so ``jax.grad`` of a loss built on it uses O(1) memory.
+  :func:`adjoint_gradient`, so ``jax.grad`` of a loss built on it uses O(1) memory
+  (O(m) with ``checkpoints=m``).
+- :func:`segment_lengths` -- how ``n`` steps are split into ``m`` checkpointed segments.
 - :func:`residual_bytes` -- the memory reverse mode keeps between the forward and backward
   pass of a function (the bytes of the residual arrays of ``jax.vjp``).
 
@@ -66,7 +75,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-__all__ = ["rk4_step", "odeint_rk4", "adjoint_gradient", "odeint_adjoint", "residual_bytes"]
+__all__ = ["rk4_step", "odeint_rk4", "adjoint_gradient", "odeint_adjoint", "residual_bytes", "segment_lengths"]
 
 Array = Any
 PyTree = Any
@@ -79,17 +88,23 @@ def _check_f(f: Any, who: str) -> None:
         raise TypeError(f"{who}: f must be a function f(y, t, params) -> dy/dt, got {type(f).__name__}")
 
 
-def _check_steps(n_steps: Any, who: str) -> int:
-    if isinstance(n_steps, bool):
-        raise TypeError(f"{who}: n_steps must be a positive integer, got {n_steps!r}")
+def _whole_number(value: Any, name: str, meaning: str, who: str, upper: int | None = None) -> int:
+    """``value`` as an int in [1, upper]; TypeError for non-integers (bools too), ValueError outside."""
+    if isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be a positive integer ({meaning}), got {value!r}")
     try:
-        n = operator.index(n_steps)
+        n = operator.index(value)
     except TypeError:
-        raise TypeError(f"{who}: n_steps must be a positive integer (the number of RK4 steps), "
-                        f"got {n_steps!r} of type {type(n_steps).__name__}") from None
-    if n < 1:
-        raise ValueError(f"{who}: n_steps must be a positive integer (the number of RK4 steps), got {n}")
+        raise TypeError(f"{who}: {name} must be a positive integer ({meaning}), "
+                        f"got {value!r} of type {type(value).__name__}") from None
+    if n < 1 or (upper is not None and n > upper):
+        bound = f" no larger than {upper}" if upper is not None else ""
+        raise ValueError(f"{who}: {name} must be a positive integer{bound} ({meaning}), got {n}")
     return n
+
+
+def _check_steps(n_steps: Any, who: str) -> int:
+    return _whole_number(n_steps, "n_steps", "the number of RK4 steps", who)
 
 
 def _check_time(t: Any, name: str, who: str) -> None:
@@ -125,6 +140,16 @@ def _check_field(f: VectorField, y0: Array, t0: Any, params: PyTree, who: str) -
         shape = getattr(out, "shape", type(out).__name__)
         raise ValueError(f"{who}: f(y0, t0, params) must return dy/dt with the shape of y0 {tuple(y0.shape)}, "
                          f"got {shape}")
+
+
+def _float_leaves(params: PyTree) -> PyTree:
+    """Integer leaves of params (a Python int given for a rate) as floats, so that the adjoint
+    system can carry their cotangents."""
+    def cast(leaf):
+        arr = jnp.asarray(leaf)
+        return arr.astype(float) if arr.dtype.kind in "biu" else leaf
+
+    return jax.tree_util.tree_map(cast, params)
 
 
 def _validate(f, y0, t0, t1, n_steps, params, who):
@@ -208,20 +233,69 @@ def odeint_rk4(
     return t0 + h * jnp.arange(n + 1), ys
 
 
-def _adjoint_backward(f, y1, a1, t0, t1, n, params):
-    """Integrate (y, a, g) from t1 back to t0; return a(t0), g(t0)."""
-    zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
+def segment_lengths(n_steps: int, checkpoints: int) -> list[int]:
+    """Split ``n_steps`` RK4 steps into ``checkpoints`` consecutive segments of nearly equal length.
 
-    def augmented(state, t):
+    The first ``n_steps % checkpoints`` segments get one step more; e.g. 10 steps in 3 segments are
+    ``[4, 3, 3]``. ``checkpoints`` must be an integer between 1 and ``n_steps``.
+    """
+    n = _check_steps(n_steps, "segment_lengths")
+    m = _check_checkpoints(checkpoints, n, "segment_lengths")
+    q, r = divmod(n, m)
+    return [q + 1 if j < r else q for j in range(m)]
+
+
+def _check_checkpoints(checkpoints: Any, n: int, who: str) -> int:
+    return _whole_number(checkpoints, "checkpoints", "the number of stored states, at most n_steps", who, upper=n)
+
+
+def _augmented(f, params):
+    """The right-hand side of the adjoint system (y, a, g), for a backward integration."""
+
+    def rhs(state, t):
         y, a, _ = state
         dy, vjp = jax.vjp(lambda y_, p_: f(y_, t, p_), y, params)
         a_fy, a_fp = vjp(a)
         return dy, -a_fy, jax.tree_util.tree_map(jnp.negative, a_fp)
 
+    return rhs
+
+
+def _adjoint_backward(f, y1, a1, t0, t1, n, params):
+    """Integrate (y, a, g) from t1 back to t0, recomputing y on the way; return a(t0), g(t0)."""
+    zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
     t1 = jnp.asarray(t1, dtype=float)
     h_back = -(t1 - jnp.asarray(t0, dtype=float)) / n
-    _, a0, g0 = _integrate(augmented, (y1, a1, zeros), t1, h_back, n)
+    _, a0, g0 = _integrate(_augmented(f, params), (y1, a1, zeros), t1, h_back, n)
     return a0, g0
+
+
+def _checkpoint_states(f, y0, t0, t1, n, params, m):
+    """The forward pass of the checkpointed adjoint: the states at the m + 1 segment ends."""
+    field = lambda y, t: f(y, t, params)  # noqa: E731
+    t0 = jnp.asarray(t0, dtype=float)
+    h = (jnp.asarray(t1, dtype=float) - t0) / n
+    states, start = [y0], 0
+    for length in segment_lengths(n, m):
+        states.append(_integrate(field, states[-1], t0 + start * h, h, length))
+        start += length
+    return states
+
+
+def _adjoint_backward_checkpointed(f, states, a1, t0, t1, n, params):
+    """The adjoint system backward segment by segment, each segment's state recomputation
+    restarted from the stored state at its end; return a(t0), g(t0)."""
+    m = len(states) - 1
+    t0 = jnp.asarray(t0, dtype=float)
+    h = (jnp.asarray(t1, dtype=float) - t0) / n
+    rhs = _augmented(f, params)
+    a, g = a1, jax.tree_util.tree_map(jnp.zeros_like, params)
+    lengths = segment_lengths(n, m)
+    end = n
+    for j in range(m - 1, -1, -1):
+        _, a, g = _integrate(rhs, (states[j + 1], a, g), t0 + end * h, -h, lengths[j])
+        end -= lengths[j]
+    return a, g
 
 
 def adjoint_gradient(
@@ -234,6 +308,7 @@ def adjoint_gradient(
     dLdy1: Array,
     *,
     y1: Array | None = None,
+    checkpoints: int | None = None,
 ) -> tuple[Array, PyTree]:
     r"""Gradient of a loss :math:`L(y(t_1))` by the continuous adjoint method.
 
@@ -252,6 +327,12 @@ def adjoint_gradient(
     A loss that also depends on intermediate states (an observation at time :math:`t_k`) is
     handled by splitting the interval at :math:`t_k` and adding :math:`\partial L/\partial
     y(t_k)` to the adjoint there (the adjoint jumps at each observation).
+
+    ``checkpoints=m`` (an integer from 1 to ``n_steps``) stores the state at the ends of ``m``
+    segments (:func:`segment_lengths`) during a forward pass and restarts the backward state
+    recomputation from each stored state, which keeps the recomputation stable for strongly
+    contracting dynamics, at a memory of ``m`` states (``y1`` is then not used: the forward
+    pass is run anyway). ``checkpoints=1`` is the plain method.
     """
     who = "adjoint_gradient"
     y0, n = _validate(f, y0, t0, t1, n_steps, params, who)
@@ -262,6 +343,11 @@ def adjoint_gradient(
     if a1.shape != y0.shape:
         raise ValueError(f"{who}: dLdy1 = dL/dy(t1) must have the shape of y0 {tuple(y0.shape)}, got {a1.shape}")
     a1 = a1.astype(jnp.result_type(a1.dtype, y0.dtype, float))
+    params = _float_leaves(params)
+    if checkpoints is not None:
+        m = _check_checkpoints(checkpoints, n, who)
+        states = _checkpoint_states(f, y0, t0, t1, n, params, m)
+        return _adjoint_backward_checkpointed(f, states, a1, t0, t1, n, params)
     if y1 is None:
         y1 = odeint_rk4(f, y0, t0, t1, n, params)
     else:
@@ -271,21 +357,26 @@ def adjoint_gradient(
     return _adjoint_backward(f, y1, a1, t0, t1, n, params)
 
 
-@partial(jax.custom_vjp, nondiff_argnums=(0, 2, 3, 4))
-def _odeint_adjoint(f, y0, t0, t1, n, params):
+@partial(jax.custom_vjp, nondiff_argnums=(0, 2, 3, 4, 6))
+def _odeint_adjoint(f, y0, t0, t1, n, params, m):
     field = lambda y, t: f(y, t, params)  # noqa: E731
     h = (jnp.asarray(t1, dtype=float) - jnp.asarray(t0, dtype=float)) / n
     return _integrate(field, y0, jnp.asarray(t0, dtype=float), h, n)
 
 
-def _odeint_adjoint_fwd(f, y0, t0, t1, n, params):
-    y1 = _odeint_adjoint(f, y0, t0, t1, n, params)
-    return y1, (y1, params)  # residuals: the final state only, O(1) in n
+def _odeint_adjoint_fwd(f, y0, t0, t1, n, params, m):
+    if m is None:
+        y1 = _odeint_adjoint(f, y0, t0, t1, n, params, m)
+        return y1, ((y1,), params)  # residuals: the final state only, O(1) in n
+    states = _checkpoint_states(f, y0, t0, t1, n, params, m)
+    return states[-1], (tuple(states), params)  # residuals: m + 1 stored states
 
 
-def _odeint_adjoint_bwd(f, t0, t1, n, residuals, y1_bar):
-    y1, params = residuals
-    return _adjoint_backward(f, y1, y1_bar, t0, t1, n, params)
+def _odeint_adjoint_bwd(f, t0, t1, n, m, residuals, y1_bar):
+    states, params = residuals
+    if m is None:
+        return _adjoint_backward(f, states[0], y1_bar, t0, t1, n, params)
+    return _adjoint_backward_checkpointed(f, list(states), y1_bar, t0, t1, n, params)
 
 
 _odeint_adjoint.defvjp(_odeint_adjoint_fwd, _odeint_adjoint_bwd)
@@ -298,6 +389,8 @@ def odeint_adjoint(
     t1: float,
     n_steps: int,
     params: PyTree = None,
+    *,
+    checkpoints: int | None = None,
 ) -> Array:
     r"""The final state :math:`y(t_1)` of :func:`odeint_rk4`, differentiated by the adjoint method.
 
@@ -306,12 +399,17 @@ def odeint_adjoint(
     :func:`adjoint_gradient` and keeps only :math:`y(t_1)` between the forward and the backward
     pass. ``t0`` and ``t1`` must be Python numbers here (not differentiated); gradients flow to
     ``y0`` and ``params``. Forward-mode differentiation (``jax.jvp``) is not supported.
+
+    ``checkpoints=m`` keeps the states at the ends of ``m`` segments instead (memory ``m``
+    states) and restarts the backward state recomputation from each, as in
+    :func:`adjoint_gradient`: the remedy when the dynamics contract strongly.
     """
     who = "odeint_adjoint"
     y0, n = _validate(f, y0, t0, t1, n_steps, params, who)
     if isinstance(t0, jax.core.Tracer) or isinstance(t1, jax.core.Tracer):
         raise TypeError(f"{who}: t0 and t1 must be Python numbers, not traced JAX values")
-    return _odeint_adjoint(f, y0, float(t0), float(t1), n, params)
+    m = None if checkpoints is None else _check_checkpoints(checkpoints, n, who)
+    return _odeint_adjoint(f, y0, float(t0), float(t1), n, _float_leaves(params), m)
 
 
 def residual_bytes(fun: Callable[..., Any], *args: Any) -> int:

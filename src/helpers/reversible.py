@@ -7,7 +7,9 @@ statement              meaning                             inverse
 =====================  ==================================  ==========================
 ``x += e``             add ``e`` to ``x``                  ``x -= e``
 ``x -= e``             subtract                            ``x += e``
-``x *= e``, ``x /= e``  scale by a non-zero ``e``           ``x /= e``, ``x *= e``
+``x *= e``, ``x /= e``  scale by a non-zero integer ``e``   ``x /= e``, ``x *= e``
+                       (integers only; ``/=`` must divide
+                       exactly)
 ``x ^= e``             bitwise xor (integers)              ``x ^= e``
 ``swap(a, b)``         exchange two registers              ``swap(a, b)``
 ``if c: A else: B``    branch; ``c`` may not be changed    ``if c: inv(B')`` ...
@@ -18,15 +20,24 @@ statement              meaning                             inverse
 
 The expression ``e`` may read any register except the one being updated (``x += x`` would
 double ``x``, and ``x -= x`` cannot undo that), and may call ``abs, min, max, sin, cos, exp,
-log, sqrt, floor``. Targets may be registers (``x``) or items of arrays (``a[i]``). Every
-register starts at zero unless given, so ancilla (scratch) registers are clean at the start,
-and :meth:`Program.run` can check that they are clean at the end.
+log, sqrt, floor, int, float`` and nothing else (an unknown name is refused when the program is
+parsed). Targets may be registers (``x``) or items of arrays (``a[i]``); the index of a target
+may not read the array it updates (``a[a[0]] += 1`` could move its own target, so the inverse
+would update another item). Every register starts at zero unless given, so ancilla (scratch)
+registers are clean at the start, and :meth:`Program.run` can check that they are clean at the
+end.
+
+**Exact and inexact updates.** On integers every statement is undone exactly. ``*=`` and
+``/=`` are refused at run time unless both sides are integers, and ``/=`` unless the division
+is exact (``7 /= 2`` would truncate); a value that would be truncated when stored into an
+integer array is refused too. ``+=`` and ``-=`` are allowed on floating-point numbers, but
+there they are *not* exactly invertible: ``(x + a) - a`` may differ from ``x`` by one rounding,
+and in a chaotic or dissipative computation such roundings grow (see chapter 8).
 
 Because each statement has an exact inverse, :meth:`Program.inverse` is obtained
 mechanically: reverse the statement order and invert each one. :func:`uncompute` builds
 Bennett's *compute, copy, uncompute* program, which returns every scratch register to zero
-and keeps only a copy of the wanted outputs. With integers the inverse is exact; with
-floating-point numbers ``(x + a) - a`` may differ from ``x`` by one rounding.
+and keeps only a copy of the wanted outputs.
 """
 
 from __future__ import annotations
@@ -64,8 +75,40 @@ def _base(target: ast.AST) -> str:
     return target.id
 
 
+_EXPR_NODES = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Subscript,
+               ast.Slice, ast.Tuple, ast.Call, ast.IfExp, ast.operator, ast.unaryop, ast.boolop,
+               ast.cmpop, ast.expr_context)
+_CALLABLE = sorted(set(_FUNCS) - {"range", "reversed"})
+
+
+def _check_expr(node: ast.AST, where: str, *, loop: bool = False) -> None:
+    """Refuse what the language does not have: calls of unknown functions, attributes,
+    lambdas, comprehensions... (``loop`` allows ``range``/``reversed``, in a for header)."""
+    for n in ast.walk(node):
+        if not isinstance(n, _EXPR_NODES):
+            raise ReversibilityError(f"{where}: '{ast.unparse(n)}' is not part of the reversible "
+                                     "language (registers, numbers, arithmetic, comparisons, "
+                                     f"items a[i] and the functions {', '.join(_CALLABLE)})")
+        if isinstance(n, ast.Call):
+            name = n.func.id if isinstance(n.func, ast.Name) else None
+            known = _FUNCS if loop else _CALLABLE
+            if name not in known or n.keywords:
+                raise ReversibilityError(
+                    f"{where}: '{ast.unparse(n)}' calls {ast.unparse(n.func)!r}, which is not a function "
+                    f"of the reversible language; it knows {', '.join(_CALLABLE)}")
+
+
 def _expr(node: ast.AST):
     return compile(ast.unparse(node), "<reversible>", "eval")
+
+
+def _is_int(v) -> bool:
+    """Integer-valued in the type sense: Python ints and numpy integer scalars or arrays."""
+    if isinstance(v, (bool, np.bool_)):
+        return True
+    if isinstance(v, (int, np.integer)):
+        return True
+    return isinstance(v, np.ndarray) and v.dtype.kind in "iub"
 
 
 # --------------------------------------------------------------------------- statements
@@ -78,6 +121,8 @@ class _Update:
 
     def __post_init__(self) -> None:
         self.base = _base(self.target)
+        _check_expr(self.value, f"'{self.source()}'")
+        _check_expr(self.target, f"'{self.source()}'")
         self._t = _expr(self.target)
         self._v = _expr(self.value)
         if isinstance(self.target, ast.Name) and self.base in _names(self.value):
@@ -85,6 +130,7 @@ class _Update:
                 f"'{self.source()}' reads its own target {self.base!r}: the update could not be "
                 "undone (x += x doubles x, and x -= x then gives 0)")
         if isinstance(self.target, ast.Subscript):
+            _no_self_index(self.target, self.source())
             self._idx = _expr(self.target.slice)
             self._arr = _expr(self.target.value)
 
@@ -99,16 +145,19 @@ class _Update:
 
     def run(self, env: dict, ctx: "_Ctx") -> None:
         v = eval(self._v, ctx.glob, env)
-        if self.op in ("*=", "/=") and np.any(np.asarray(v) == 0):
-            raise ReversibilityError(f"'{self.source()}': scaling by zero erases the register "
-                                     "and cannot be undone")
         if isinstance(self.target, ast.Name):
             old = env[self.base]
-            env[self.base] = _apply(old, self.op, v)
+            env[self.base] = _apply(old, self.op, v, self)
         else:
             arr = eval(self._arr, ctx.glob, env)
             idx = eval(self._idx, ctx.glob, env)
-            arr[idx] = _apply(arr[idx], self.op, v)
+            new = _apply(arr[idx], self.op, v, self)
+            if isinstance(arr, np.ndarray) and arr.dtype.kind in "iu" and not _is_int(new) \
+                    and np.any(np.asarray(new) != np.round(np.asarray(new))):
+                raise ReversibilityError(f"'{self.source()}' would store a fraction into the integer "
+                                         f"array {self.base!r}, which truncates it: the update could "
+                                         "not be undone")
+            arr[idx] = new
             v2 = eval(self._v, ctx.glob, env)
             if not np.array_equal(np.asarray(v2), np.asarray(v)):
                 raise ReversibilityError(f"'{self.source()}' read the item it updates (aliasing at "
@@ -116,16 +165,45 @@ class _Update:
         ctx.count(self)
 
 
-def _apply(old, op, v):
+def _apply(old, op, v, stmt=None):
+    """``old op v`` for an update statement ``stmt`` (named in the error messages)."""
     if op == "+=":
         return old + v
     if op == "-=":
         return old - v
+    def source() -> str:
+        return stmt.source() if stmt is not None else ""
+
+    if op == "^=":
+        if not (_is_int(old) and _is_int(v)):
+            raise ReversibilityError(f"'{source()}': ^= (xor) works on integers only")
+        return old ^ v
+    # *= and /= : exact on integers only
+    if not (_is_int(old) and _is_int(v)):
+        raise ReversibilityError(
+            f"'{source()}': {op} on floating-point numbers is not exactly invertible ((x * a) / a "
+            "can differ from x by a rounding); use integers, or += and -=")
+    if np.any(np.asarray(v) == 0):
+        raise ReversibilityError(f"'{source()}': scaling by zero erases the register and cannot be undone")
     if op == "*=":
         return old * v
-    if op == "/=":
-        return old / v
-    return old ^ v
+    if np.any(np.asarray(old) % np.asarray(v) != 0):
+        raise ReversibilityError(f"'{source()}': the division is not exact, so /= would truncate and "
+                                 "could not be undone by *=")
+    return old // v
+
+
+def _no_self_index(target: ast.AST, source: str) -> None:
+    """Refuse ``a[a[0]] += ...``: an index that reads the array being updated."""
+    base = _base(target)
+    node = target
+    while isinstance(node, ast.Subscript):
+        if base in _names(node.slice):
+            raise ReversibilityError(
+                f"'{source}': the index of the target reads the array {base!r} that the statement "
+                "updates, so the update could move its own target and the inverse would change "
+                "another item")
+        node = node.value
 
 
 @dataclass
@@ -137,6 +215,10 @@ class _Swap:
         if ast.unparse(self.a) == ast.unparse(self.b):
             raise ReversibilityError(f"swap({ast.unparse(self.a)}, {ast.unparse(self.b)}): swap needs two different registers")
         self.bases = {_base(self.a), _base(self.b)}
+        for t in (self.a, self.b):
+            _check_expr(t, self.source())
+            if isinstance(t, ast.Subscript):
+                _no_self_index(t, self.source())
         self._a, self._b = _expr(self.a), _expr(self.b)
 
     def source(self) -> str:
@@ -171,6 +253,7 @@ class _If:
     orelse: list
 
     def __post_init__(self) -> None:
+        _check_expr(self.cond, f"'if {ast.unparse(self.cond)}'")
         self._c = _expr(self.cond)
         changed = _names(self.cond) & (_writes(self.body) | _writes(self.orelse))
         if changed:
@@ -213,6 +296,7 @@ class _For:
             raise ReversibilityError(f"for loops must run over range(...) or reversed(range(...)), got "
                                      f"{ast.unparse(self.iter)!r}")
         self.range = call
+        _check_expr(call, f"'for {self.var} in {ast.unparse(self.iter)}'", loop=True)
         self._r = _expr(call)
         bad = (_names(call) | {self.var}) & _writes(self.body)
         if bad:

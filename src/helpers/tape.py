@@ -18,6 +18,13 @@ inspection: ``len(tape)``, ``print(tape)``, ``tape.nbytes``), :func:`defprimitiv
 primitive with its own backward rule) and :func:`hessian` (forward-over-reverse: dual numbers of
 :mod:`helpers.dual` flowing through the tape).
 
+*Nesting.* ``grad(grad(f))``, and gradients taken inside a function that is itself being
+differentiated (through closures), are exact: every tape has a level (newer tapes are inner),
+a primitive records on the innermost tape among its inputs, and an inner tape's values and
+backward rules are ordinary computations on the outer tape's variables, so the outer tape
+records them too. Each ``grad`` therefore differentiates only with respect to its own input,
+never an outer one (no *perturbation confusion*).
+
 Each primitive is defined below in one line: its forward function and one backward rule per
 input, ``rule(y_bar, y, *inputs) -> x_bar``. The functions ``sin, cos, tan, exp, log, sqrt,
 tanh, sinh, cosh, arctan, abs, maximum, where, sum, dot`` match :mod:`helpers.dual`; numpy's own
@@ -66,23 +73,41 @@ class Tape:
         adj: list = [None] * (out.index + 1)
         adj[out.index] = out_bar
         for i in range(out.index, -1, -1):
-            prim, parents, args, y = self.entries[i]
-            g = adj[i]
-            if g is None or prim is None:
-                continue
-            for p, x, x_bar in zip(parents, args, prim.vjp(g, y, args, parents)):
-                if p is None or x_bar is None:
-                    continue
-                if _shape(x_bar) != _shape(x):
-                    x_bar = _unbroadcast(x_bar, _shape(x))
-                adj[p] = x_bar if adj[p] is None else adj[p] + x_bar    # fan-out accumulates
-            if not keep_all:
+            self._pass_back(i, adj)
+            if not keep_all and self.entries[i][0] is not None:
                 adj[i] = None                          # this adjoint is spent: free it
         return adj
+
+    def _pass_back(self, i: int, adj: list) -> bool:
+        """Entry i hands its adjoint to its parents (one vector-Jacobian product per input);
+        fan-out accumulates. Returns False when there was nothing to pass."""
+        prim, parents, args, y = self.entries[i]
+        g = adj[i]
+        if g is None or prim is None:
+            return False
+        for p, x, x_bar in zip(parents, args, prim.vjp(g, y, args, parents)):
+            if p is None or x_bar is None:
+                continue
+            if _shape(x_bar) != _shape(x):
+                x_bar = _unbroadcast(x_bar, _shape(x))
+            adj[p] = x_bar if adj[p] is None else adj[p] + x_bar    # fan-out accumulates
+        return True
 
     # -- teaching aids, kept out of the hot path
     def __len__(self) -> int:
         return len(self.entries)
+
+    def backward_steps(self, out: "Var", out_bar: Any = 1.0):
+        """The reverse sweep of :meth:`backward`, one entry at a time (a teaching aid).
+
+        Yields ``(i, adjoints)`` each time entry ``i`` has passed its adjoint to its parents;
+        ``adjoints`` is a copy of the list of adjoints so far (``None`` where nothing has arrived
+        yet). The last yield holds the same adjoints as ``backward(out, out_bar, keep_all=True)``."""
+        adj: list = [None] * (out.index + 1)
+        adj[out.index] = out_bar
+        for i in range(out.index, -1, -1):
+            if self._pass_back(i, adj):
+                yield i, list(adj)
 
     def listing(self) -> str:
         """One line per entry: ``v3 = multiply(v1, v2)  -> shape (3,)``."""
@@ -315,12 +340,18 @@ def _sum_rule(g, y, a, axis, keepdims):
 
 
 def _getitem_rule(g, y, a, idx):
+    if isinstance(g, Var):                               # grad of grad: record the scatter
+        return _scatter(g, _shape(a), idx)
     if isinstance(g, np.ndarray) and _basic(idx):
         x_bar = np.zeros(_shape(a), dtype=g.dtype)
         x_bar[idx] = g
         return x_bar
+    return _scatter_add(g, _shape(a), idx)
+
+
+def _scatter_add(g, shape, idx):
     import helpers.dual as dual
-    return dual.scatter_add(_shape(a), idx, g)           # repeated indices accumulate
+    return dual.scatter_add(shape, idx, g)               # repeated indices accumulate
 
 
 def _basic(idx: Any) -> bool:
@@ -358,6 +389,7 @@ getitem  = _p("getitem",  lambda a, idx: a[idx], _getitem_rule)
 _reshape = _p("reshape",  np.reshape,  lambda g, y, a, shape: np.reshape(g, _shape(a)))
 _transp  = _p("transpose", np.transpose,
               lambda g, y, a, axes: np.transpose(g, None if axes is None else np.argsort(axes)))
+_scatter = _p("scatter_add", _scatter_add, lambda g, y, a, shape, idx: g[idx])  # adjoint of getitem
 _bcast   = _p("broadcast_to", np.broadcast_to, lambda g, y, a, shape: _unbroadcast(g, _shape(a)))
 _expand  = _p("expand_dims", np.expand_dims, lambda g, y, a, axis: np.reshape(g, _shape(a)))
 
@@ -383,8 +415,9 @@ def transpose(x: Any, axes: Any = None) -> Any:
 
 
 def _concat_backward(g, y, axis, *xs):
-    cuts = np.cumsum([_shape(x)[axis] for x in xs])[:-1]
-    return (None, *np.split(g, cuts, axis=axis))
+    ends = np.cumsum([_shape(x)[axis] for x in xs])
+    lead = (slice(None),) * (axis % len(_shape(y)))
+    return (None, *(g[lead + (slice(int(e) - _shape(x)[axis], int(e)),)] for e, x in zip(ends, xs)))
 
 
 _concat = Primitive("concatenate", lambda axis, *xs: np.concatenate(xs, axis=axis),
@@ -490,11 +523,34 @@ def vjp(f: Callable, x: Any) -> tuple[Any, Callable]:
     return y, pullback
 
 
+def _check_output(y: Any) -> None:
+    """grad needs a real number (or a recorded/dual real number) as the function's value."""
+    inner = y.value if isinstance(y, Var) else y
+    while isinstance(inner, Var):
+        inner = inner.value
+    if isinstance(inner, Dual):
+        inner = inner.value
+    ok = (isinstance(inner, (int, float, np.integer, np.floating)) and not isinstance(inner, bool)) or (
+        isinstance(inner, np.ndarray) and inner.dtype.kind in "iuf")
+    if not ok:
+        if inner is None:
+            kind = "None (is a return statement missing?)"
+        elif isinstance(inner, (complex, np.complexfloating)):
+            kind = "a complex number"
+        elif isinstance(inner, np.ndarray):
+            kind = f"an array of dtype {inner.dtype}"
+        else:
+            kind = f"a {type(inner).__name__}"
+        raise TypeError(f"grad needs a function that returns a real number, but f(x) returned {kind} "
+                        f"({inner!r:.60}); return the scalar loss itself")
+
+
 def value_and_grad(f: Callable) -> Callable:
     """Like :func:`grad` but returns ``(f(x), ∇f(x))`` from the same run."""
 
     def vg(x: Any) -> tuple[Any, Any]:
         y, pullback = vjp(f, x)
+        _check_output(y)
         if _shape(y) != ():
             raise ValueError(f"grad needs a scalar function, but f(x) has shape {_shape(y)}; "
                              "use vjp for vector outputs")
@@ -504,7 +560,10 @@ def value_and_grad(f: Callable) -> Callable:
 
 
 def grad(f: Callable) -> Callable:
-    """``grad(f)(x)``: the gradient of a scalar ``f`` at ``x`` (same shape/structure as ``x``)."""
+    """``grad(f)(x)``: the gradient of a scalar ``f`` at ``x`` (same shape/structure as ``x``).
+
+    Raises ``TypeError`` when ``f`` returns something that is not a real number (a string,
+    ``None``, a boolean, a complex number, a list) and ``ValueError`` for an array output."""
     vg = value_and_grad(f)
     g = lambda x: vg(x)[1]                                 # noqa: E731
     g.__doc__ = f"Gradient of {getattr(f, '__name__', 'f')}."

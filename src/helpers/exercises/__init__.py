@@ -33,6 +33,7 @@ import hashlib
 import importlib
 import inspect
 import json
+import os
 import re
 import zlib
 from functools import lru_cache
@@ -49,6 +50,10 @@ __all__ = ["exercise", "check", "hint", "labels", "reference", "number", "encode
 #: Key of the grading record in a verdict's output metadata.
 METADATA_KEY = "helpers_exercise"
 _SCHEMA = 1
+
+# When a grader runs the notebook (helpers.grade) it passes a signing key; it is taken out of the
+# environment at import, and each grading record is signed with it.
+_GRADE_KEY = os.environ.pop("HELPERS_GRADE_KEY", None)
 
 _REGISTRY: dict[str, Callable[..., Verdict]] = {}
 _HINTS: dict[str, tuple[str, ...]] = {}
@@ -288,6 +293,10 @@ def check(label: str, answer: Any, hint: int = 1, **kwargs: Any) -> Verdict:
     v.message = f"{ICONS[v.status]} {v.message}"
     record = {"label": label, "number": number(label), "status": v.status,
               "answer_sha256": answer_digest(answer), "hint_level": level, "schema": _SCHEMA}
+    if _GRADE_KEY:
+        from helpers.grade import sign_record
+
+        record["signature"] = sign_record(record, _GRADE_KEY)
     v.details["record"] = record
     show(v.status, v.message, metadata={METADATA_KEY: record})
     return v

@@ -20,13 +20,27 @@ def _log_bump(x):
     return np.log(1 + x**2)
 
 
+def _real_only(f):
+    """``f`` for real arguments only: a finite difference evaluates f at real points, so a
+    complex argument (a complex step, say) is refused with a plain sentence."""
+    def g(x):
+        if np.iscomplexobj(x):
+            raise TypeError(f"the test function {f.__name__} takes real numbers only (a finite "
+                            "difference evaluates f at real points)")
+        return f(x)
+
+    g.__name__, g.__wrapped__ = f.__name__, f
+    return g
+
+
 #: Test functions and points of the differentiator exercises (kept away from singularities).
 #: The derivatives the checks compare with are reference data.
 CASES = [(np.sin, 1.0), (np.exp, -0.7), (_cubic, 2.5), (_bumpy, 1.5), (_log_bump, 30.0)]
-#: The fourth-order check uses the first three only: their higher derivatives are of order one,
-#: so the five-point stencil at its optimal step reaches ~1e-13, where the best central
-#: difference (~1e-10) fails.
-FOURTH_ORDER_CASES = CASES[:3]
+#: The fourth-order check: functions whose higher derivatives are of order one, so that the
+#: five-point stencil at its optimal step reaches ~1e-13 where the best central difference
+#: (~1e-10) fails; cos at 0.1, where |f/f'| ~ 10, also fails a step a hundred times too small
+#: (round-off). The functions take real arguments only.
+FOURTH_ORDER_CASES = [(_real_only(f), x) for f, x in CASES[:3] + [(np.cos, 0.1)]]
 #: Where the expression-size formula is tested.
 SWELL_POINTS = [0, 1, 2, 3, 7, 12, 20]
 
@@ -34,7 +48,7 @@ SWELL_POINTS = [0, 1, 2, 3, 7, 12, 20]
 @exercise("ch02.optimal-step", hints=(
     "Write the total error of the forward difference as truncation plus round-off, and find "
     "the step where it is smallest (where its derivative with respect to h vanishes).",
-    "With E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h, what are |f''| and |f| for sin at x = 1?",
+    "Set dE/dh = 0 for E(h) = h|f''(x)|/2 + 2 eps |f(x)|/h; then put in f(1) and f''(1) for f = sin.",
 ))
 def _optimal_step(answer):
     return check_value(answer, reference("ch02.optimal-step"), rtol=1e-3, name="Your optimal step")
@@ -70,3 +84,13 @@ def _fourth_order(answer):
 def _swell(answer):
     return check_function(answer, reference("ch02.swell"), SWELL_POINTS, rtol=0, atol=0.5,
                           integer=True, name="Your expression size")
+
+
+@exercise("ch02.truncated-series", hints=(
+    "Differentiate the polynomial p_N(x) = sum x^k/k! term by term: which polynomial is p_N'?",
+    "Both errors are tails of the series for e: compare the tail that starts at 1/8! with the one "
+    "that starts at 1/9!. Compute them without rounding the sums to a few digits.",
+))
+def _truncated_series(answer):
+    return check_value(answer, reference("ch02.truncated-series"), rtol=1e-6,
+                       name="Your ratio of the two errors")

@@ -1,27 +1,30 @@
-"""Checks for chapter 4, "Reverse mode with a tape"."""
+"""Checks for chapter 4, "Reverse mode with a tape".
+
+The reference answers are data computed by the instructor's solutions
+(``instructor/solutions/ch04.py``) at the public inputs defined here.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers.check import _emit, check_function, check_value, check_vjp
-from helpers.exercises import exercise
-
+from helpers.check import _emit, check_function, check_value, check_vjp, first_failure, function_answer
+from helpers.exercises import exercise, reference
 
 # --------------------------------------------------------------------------- the stack program
-def stack_program_adjoints(x: float, z: float) -> tuple[float, float]:
-    """Reference (x_bar, z_bar) for y = x * exp(z * x) with y_bar = 1."""
-    e = np.exp(z * x)
-    return (e * (1 + z * x), x * x * e)
+#: Points (x, z) at which the adjoints of y = x exp(z x) are checked.
+STACK_POINTS = [(0.6, 1.7), (-1.2, 0.3), (2.0, -0.5), (0.0, 4.0)]
 
 
-@exercise("ch04.stack-program")
+@exercise("ch04.stack-program", hints=(
+    "Push, during the forward sweep, exactly what each backward rule will need, and pop in the "
+    "reverse order. Write one backward line per forward line.",
+    "x is used twice (in u = z x and in y = x w), so x_bar is a sum of two contributions; "
+    "the adjoint of w = exp(u) is turned into u_bar by the derivative of exp.",
+))
 def _stack_program(answer):
-    points = [(0.6, 1.7), (-1.2, 0.3), (2.0, -0.5), (0.0, 4.0)]
-    return check_function(answer, stack_program_adjoints, points, unpack=True, rtol=1e-12,
-                          name="Your (x_bar, z_bar)",
-                          hint="pop in the reverse order of the pushes; the adjoint of the product "
-                               "u = z*x feeds both x and z, and x also feeds the final product")
+    return check_function(answer, reference("ch04.stack-program"), STACK_POINTS, unpack=True,
+                          rtol=1e-12, name="Your (x_bar, z_bar)")
 
 
 # --------------------------------------------------------------------------- topological backward
@@ -35,97 +38,160 @@ class GraphNode:
         return f"GraphNode(value={self.value:.3g}, grad={self.grad:.3g})"
 
 
-def _random_graph(seed: int, n_nodes: int = 25) -> list[GraphNode]:
-    """A random DAG with heavy fan-out; the last node is the output."""
+#: Seeds of the random graphs the backward pass is tested on; each graph has three inputs (its
+#: first three nodes), whose adjoints (the gradient) are compared.
+GRAPH_SEEDS = (0, 1, 2, 3, 4)
+N_GRAPH_INPUTS = 3
+
+
+def random_graph(seed: int, n_nodes: int = 25) -> list[GraphNode]:
+    """A random DAG with heavy fan-out and diamonds; the last node is the output ``y``. The
+    nodes are returned in creation order, but the learner's function only gets ``y``."""
     rng = np.random.default_rng(seed)
     nodes = [GraphNode(float(v)) for v in rng.standard_normal(3)]
     for _ in range(n_nodes):
         k = int(rng.integers(1, 3))
-        # prefer recent nodes but reuse old ones too: fan-out and diamonds
-        idx = rng.choice(len(nodes), size=k, replace=False,
-                         p=np.linspace(1, 3, len(nodes)) / np.linspace(1, 3, len(nodes)).sum())
+        weights = np.linspace(1, 3, len(nodes))        # prefer recent nodes, reuse old ones too
+        idx = rng.choice(len(nodes), size=k, replace=False, p=weights / weights.sum())
         parents = [(nodes[int(i)], float(rng.uniform(-1.5, 1.5))) for i in idx]
         nodes.append(GraphNode(float(rng.standard_normal()), parents))
-    # the output depends on the last few nodes, so that most of the graph is reachable
     nodes.append(GraphNode(0.0, [(nodes[-1], 1.0), (nodes[-2], 0.5), (nodes[-3], -0.7)]))
     return nodes
 
 
-def reference_backward(y: GraphNode) -> None:
-    """Reverse topological order by depth-first search, then one sweep."""
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        for parent, _ in node.parents:
-            visit(parent)
-        order.append(node)
-
-    visit(y)
-    y.grad = 1.0
-    for node in reversed(order):
-        for parent, d in node.parents:
-            parent.grad += node.grad * d
-
-
-@exercise("ch04.topo-backward")
+@exercise("ch04.topo-backward", hints=(
+    "A node may pass its adjoint to its parents only when it is complete, i.e. after every node "
+    "that uses it has passed its contribution. Which order of the nodes guarantees that?",
+    "A depth-first search that appends a node after all of its parents gives a topological "
+    "order; visit each node once (remember which you have seen) and sweep that order reversed.",
+))
+@function_answer("Your backward(y)")
 def _topo_backward(answer):
-    if not callable(answer):
-        return _emit("wrong", "Your answer should be a function backward(y).", False)
-    for seed in range(5):
-        mine, ref = _random_graph(seed), _random_graph(seed)
-        answer(mine[-1])
-        reference_backward(ref[-1])
-        v = check_value([n.grad for n in mine], [n.grad for n in ref], rtol=1e-12, atol=1e-12,
-                        name=f"The adjoints of random graph {seed}", quiet=True,
-                        hint="a node may pass its adjoint to its parents only once every child has "
-                             "added its contribution: order the nodes topologically first")
-        if not v:
-            return _emit("wrong", v.message.split(" ", 1)[1], False)
-    return _emit("correct", "Your backward pass is correct on 5 random graphs with fan-out.", False)
+    refs = reference("ch04.topo-backward")
+
+    def verdicts():
+        for seed, ref in zip(GRAPH_SEEDS, refs):
+            nodes = random_graph(seed)
+            try:
+                answer(nodes[-1])
+            except RecursionError:
+                yield _emit("wrong", f"Your backward pass recursed too deeply on random graph {seed}: "
+                            "it revisits nodes. Visit each node once.", True)
+                return
+            yield check_value([n.grad for n in nodes[:N_GRAPH_INPUTS]], ref, rtol=1e-12, atol=1e-12,
+                              name=f"The gradient your backward pass leaves on the three inputs of random graph {seed}",
+                              quiet=True, diagnose=True)
+
+    return first_failure(verdicts(), f"Your backward pass is correct on {len(GRAPH_SEEDS)} random graphs "
+                         "with fan-out.")
 
 
 # --------------------------------------------------------------------------- a backward rule
-_X_NORMALIZE = np.array([0.5, -1.2, 2.0, 0.3])
+#: Points at which the backward rule of x / |x| is checked (each with two random y_bar).
+NORMALIZE_POINTS = [np.array([0.5, -1.2, 2.0, 0.3]), np.array([-0.7, 0.1, 0.4, 1.9, -1.3])]
 
 
 def normalize(x: np.ndarray) -> np.ndarray:
-    """y = x / |x|."""
+    """y = x / |x| (the forward function of the exercise)."""
     return x / np.linalg.norm(x)
 
 
-def normalize_vjp(x: np.ndarray, y_bar: np.ndarray) -> np.ndarray:
-    """Reference: x_bar = (y_bar - y (y · y_bar)) / |x|."""
-    r = np.linalg.norm(x)
-    y = x / r
-    return (y_bar - y * np.dot(y, y_bar)) / r
-
-
-@exercise("ch04.backward-rule")
+@exercise("ch04.backward-rule", hints=(
+    "Write the differential dy in terms of dx (differentiate x/r with r = |x|, and dr), then "
+    "take the inner product with y_bar and read off what multiplies dx.",
+    "dr = y · dx, so dy = (dx - y (y · dx)) / r; the matrix of this map is symmetric.",
+))
 def _backward_rule(answer):
-    return check_vjp(normalize, answer, _X_NORMALIZE, name="Your backward rule for x/|x|")
+    return first_failure((check_vjp(normalize, answer, x, name="Your backward rule for x/|x|", quiet=True)
+                          for x in NORMALIZE_POINTS),
+                         "Your backward rule for x/|x| is correct: it equals J^T y_bar at "
+                         f"{len(NORMALIZE_POINTS)} points, for random y_bar.")
 
 
 # --------------------------------------------------------------------------- unbroadcast
-def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Reference: sum g over the axes broadcasting added (leading) or stretched (size 1)."""
-    g = np.asarray(g)
-    g = g.sum(axis=tuple(range(g.ndim - len(shape))))
-    return g.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1), keepdims=True).reshape(shape)
+#: (adjoint shape, input shape) pairs of the unbroadcast check: leading axes added, axes of
+#: length 1 stretched, both, and the scalar case.
+UNBROADCAST_SHAPES = [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 3), (4, 1)), ((2, 4, 3), (4, 1)),
+                      ((4, 3), ()), ((5,), (5,)), ((2, 1, 3), (1, 1, 3)), ((3, 2, 5), (2, 1))]
 
 
-def _unbroadcast_cases():
+def unbroadcast_cases():
+    """The test inputs (g, shape): random adjoints g of the broadcast shapes, seeded."""
     rng = np.random.default_rng(4)
-    shapes = [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 3), (4, 1)), ((2, 4, 3), (4, 1)),
-              ((4, 3), ()), ((5,), (5,)), ((2, 1, 3), (1, 1, 3))]
-    return [(rng.standard_normal(gs), s) for gs, s in shapes]
+    return [(rng.standard_normal(gs), s) for gs, s in UNBROADCAST_SHAPES]
 
 
-@exercise("ch04.unbroadcast")
+def _describe_unbroadcast(case) -> str:
+    g, shape = case
+    return f"an adjoint of shape {g.shape} and shape={shape!r}"
+
+
+@exercise("ch04.unbroadcast", hints=(
+    "Broadcasting uses one entry of the input in many places: fan-out. What does fan-out do to "
+    "the adjoints coming back from those places?",
+    "Compare g.ndim with len(shape): where do g's extra leading axes come from? Then look for "
+    "the axes on which shape has length 1 and g does not.",
+))
 def _unbroadcast(answer):
-    return check_function(answer, unbroadcast, _unbroadcast_cases(), unpack=True, rtol=1e-12,
-                          name="Your unbroadcast",
-                          hint="first sum over the leading axes that broadcasting added, then over "
-                               "each axis where the input had length 1 (keepdims=True)")
+    return check_function(answer, reference("ch04.unbroadcast"), unbroadcast_cases(), unpack=True,
+                          rtol=1e-12, name="Your unbroadcast", describe=_describe_unbroadcast)
+
+
+# --------------------------------------------------------------------------- heat-equation step
+def heat_step(u: np.ndarray, r: np.ndarray) -> np.ndarray:
+    r"""One explicit step of the heat equation with a diffusion number per interior point:
+    :math:`u'_i = u_i + r_i (u_{i+1} - 2u_i + u_{i-1})` for :math:`0 < i < M-1`, fixed ends.
+    ``u`` has length M, ``r`` length M - 2."""
+    out = np.array(u, dtype=float)
+    out[1:-1] += r * (u[2:] - 2 * u[1:-1] + u[:-2])
+    return out
+
+
+def heat_cases():
+    """The test inputs (u, r, u_bar_next): random profiles, non-uniform r, random adjoints."""
+    cases = []
+    for seed, m in ((11, 7), (12, 9), (13, 6)):
+        rng = np.random.default_rng(seed)
+        cases.append((rng.standard_normal(m), rng.uniform(0.05, 0.45, m - 2), rng.standard_normal(m)))
+    return cases
+
+
+def _part(answer, k: int):
+    """The k-th entry of the learner's pair (or the whole output if it is not a pair)."""
+    def fn(u, r, u_bar_next):
+        out = answer(u, r, u_bar_next)
+        if isinstance(out, (tuple, list)) and len(out) == 2:
+            return out[k]
+        raise TypeError("heat_step_vjp should return a pair (u_bar, r_bar)")
+    return fn
+
+
+@exercise("ch04.heat-step-vjp", hints=(
+    "Write the differential of one step: du' in terms of du (a matrix S that depends on r) plus "
+    "a term in dr. Then take the inner product with u_bar_next and read off u_bar and r_bar.",
+    "u_bar = S^T u_bar_next: S is not symmetric when r varies (and at the fixed ends), so each "
+    "interior u_bar_next_i sends r_i-weighted contributions to u_{i-1}, u_i and u_{i+1}.",
+))
+@function_answer("Your heat_step_vjp")
+def _heat_step_vjp(answer):
+    cases = heat_cases()
+
+    def verdicts():
+        for k, (u, r, _) in enumerate(cases):
+            m = u.size
+
+            def rule(p, u_bar_next, m=m):              # the learner's pair, packed as (u_bar, r_bar)
+                u_bar = np.asarray(_part(answer, 0)(p[:m], p[m:], u_bar_next), dtype=float)
+                r_bar = np.asarray(_part(answer, 1)(p[:m], p[m:], u_bar_next), dtype=float)
+                if u_bar.shape != (m,) or r_bar.shape != (m - 2,):
+                    raise ValueError(f"u_bar should have {m} entries (like u) and r_bar {m - 2} (like r), "
+                                     f"got {u_bar.size} and {r_bar.size}")
+                return np.concatenate([u_bar, r_bar])
+
+            yield check_vjp(lambda p, m=m: heat_step(p[:m], p[m:]), rule, np.concatenate([u, r]),
+                            quiet=True, seed=(2 * k, 2 * k + 1),
+                            name=f"Your (u_bar, r_bar) for random case {k + 1} (entries 0 to {m - 1} are "
+                            f"u_bar, {m} to {2 * m - 3} are r_bar)")
+
+    return first_failure(verdicts(), f"Your adjoint of the heat step is correct: u_bar and r_bar on "
+                         f"{len(cases)} random, non-uniform cases, for random u_bar_next.")

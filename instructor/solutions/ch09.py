@@ -1,0 +1,83 @@
+"""Chapter 9: reference solutions, wrong answers, reference data."""
+
+import numpy as np
+from scipy.optimize import minimize
+
+from helpers import schrodinger1d as s1d
+from helpers.exercises.ch09 import N_CHAPTER, V_MAX, inverse_cases
+
+X, H = s1d.grid(N_CHAPTER)
+
+
+def box_energy(n=100, h=None):
+    h = 2.0 / (n + 1) if h is None else h
+    return s1d.lowest_energies(np.zeros(n), 1)[0] if h == 2.0 / (n + 1) else (1 - np.cos(np.pi / (n + 1))) / h**2
+
+
+def response(V=None, factor=2.0):
+    V = X**2 + 0.5 * X if V is None else V
+    E0, psi = s1d.ground_state(V)
+    return s1d.potential_adjoint(V, E0, psi, factor * X * psi)
+
+
+def invert(rho, m=2.0, length=3.0, spacing=None, power=0.5):
+    phi = np.asarray(rho, dtype=float) ** power
+    h = length / (len(phi) + 1) if spacing is None else spacing(len(phi))
+    padded = np.concatenate([[0.0], phi, [0.0]])
+    return (padded[:-2] + padded[2:] - 2 * phi) / (2 * m * h**2 * phi)
+
+
+def bounded():
+    target = s1d.gaussian_target(X, 0.15)
+    res = minimize(s1d.l1_loss_and_grad, np.clip(X**2, 0, V_MAX), args=(target,), jac=True, method="L-BFGS-B",
+                   bounds=[(0.0, V_MAX)] * N_CHAPTER, options=dict(maxiter=100, gtol=1e-12, ftol=1e-15))
+    return res.x
+
+
+def _unbounded():
+    target = s1d.gaussian_target(X, 0.15)
+    res = minimize(s1d.l1_loss_and_grad, X**2, args=(target,), jac=True, method="L-BFGS-B",
+                   options=dict(maxiter=200, gtol=1e-12, ftol=1e-15))
+    return res.x - res.x.min()   # shifted into V >= 0, but its range exceeds 50
+
+
+SOLUTIONS = {
+    "ch09.box-energy": box_energy(),
+    "ch09.response": response(),
+    "ch09.inverse-general": invert,
+    "ch09.bounded": bounded(),
+}
+
+WRONG = {
+    "ch09.box-energy": [
+        np.pi**2 / 8,                                   # the continuum value
+        box_energy(100, h=2.0 / 99),                    # endpoints on the grid, h = 2/(N-1)
+        2 * box_energy(),                               # -d^2/dx^2 without the 1/2
+        s1d.lowest_energies(np.zeros(N_CHAPTER), 1)[0],  # the chapter's N = 500
+    ],
+    "ch09.response": [
+        -response(),                                    # sign
+        s1d.ground_state(X**2 + 0.5 * X)[1] ** 2,       # dE0/dV (Hellmann-Feynman) instead of d<x>/dV
+        response(V=X**2),                               # at the untilted well
+        response(factor=1.0),                           # psi_bar = x psi, the factor 2 forgotten
+    ],
+    "ch09.inverse-general": [
+        lambda rho: invert(rho, m=1.0),                                  # the mass forgotten
+        lambda rho: invert(rho, m=1.0, length=2.0),                      # the chapter's box and mass
+        lambda rho: invert(rho, spacing=lambda n: 3.0 / (n - 1)),        # endpoints on the grid
+        lambda rho: invert(rho, power=1.0),                              # rho instead of sqrt(rho)
+        lambda rho: -invert(rho),                                        # sign
+    ],
+    "ch09.bounded": [
+        X**2,                                                             # the start, not fitted
+        np.clip(s1d.invert_density(s1d.gaussian_target(X, 0.15)), 0, V_MAX),  # the closed form, clipped
+        _unbounded(),                                                     # unconstrained: out of range
+        bounded() - 10.0,                                                 # a gauge shift below 0
+    ],
+}
+
+REFERENCES = {
+    "ch09.box-energy": lambda: float(box_energy()),
+    "ch09.response": response,
+    "ch09.inverse-general": lambda: [invert(rho) for rho in inverse_cases()],
+}

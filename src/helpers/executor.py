@@ -1,0 +1,760 @@
+r"""Run a checkpoint-game move plan inside XLA: the compiled executor of
+:func:`helpers.checkpointing.checkpointed_vjp` and :func:`helpers.reversible_vjp.reversible_vjp`.
+
+The move-by-move executor calls one jitted function per placement and per paint from Python,
+so a gradient costs :math:`F + T` host dispatches (:math:`F` forward steps, :math:`T` VJPs).
+Here the moves become data and the whole play is **one** compiled call.
+
+**From moves to operations** (:func:`compile_plan`, on the host, once per schedule). Every
+placement produces a state; it is *transient* when its only use is the very next placement
+(a walk forward, kept in the loop carry), otherwise it is *stored* in a slot of a preallocated
+buffer. Slots are recycled when the game removes a cell, so the buffer has as many slots as
+the play ever stores at once (``pool_slots`` :math:`\le` ``n_checkpoints``). The moves then
+group into operations, one row each of an integer table:
+
+* an **advance** reads the state of a slot, runs the step ``n`` times and writes the result to
+  a slot (a forward sweep: the transient cells of the walk are never stored);
+* a **block** is a run of single placements :math:`a+1..e`, every one stored, followed by the
+  paints of :math:`e, e-1, \dots, \ell` (a store-all stretch, as at the leaves of Treeverse and
+  in every segment of uniform checkpointing). It runs as a forward loop that stores the states
+  of the block and a reverse loop of per-step VJPs, painting :math:`e` down to :math:`\ell`
+  (the seed first if :math:`e = T`).
+
+**Residual blocks.** A per-step VJP at a stored state re-runs the step to linearise it, so a
+block costs about :math:`2\,t_{\rm fwd} + t_{\rm transpose}` per step. When the states of a
+block are used by nothing but the block, the forward loop can instead keep, in each cell's
+slot, the *residuals* that ``jax.vjp`` of that step saves (the linearisation point: what
+reverse mode through ``lax.scan`` keeps per step) and the reverse loop applies the saved
+pullbacks: :math:`t_{\rm fwd} + t_{\rm transpose}` per step, one more step evaluation per
+block (the step out of the block's top cell, whose state the game had already dropped). Only
+the residuals that depend on the state or on :math:`t` are stored; those that depend on the
+parameters alone (a velocity model, say) are computed once per gradient. A slot is a flat
+vector per dtype, as wide as a state, or as wide as the residuals if they are larger.
+``residuals="auto"`` uses residual blocks only when the residuals fit in a state's slot, so
+the buffer is exactly ``pool_slots`` states; ``True`` always (a wider buffer when the
+residuals are larger, e.g. RK4 keeps its four stages), ``False`` never.
+
+**Data layout.** ``pool[d]`` is a ``(pool_slots, width_d)`` array for each dtype ``d`` of the
+state (and of the residuals); a state is the concatenation of its raveled leaves of that dtype.
+Row ``k`` of the operation table holds the columns of :data:`COLUMNS`; ``slots`` is one flat
+integer list of the slots each operation stores to or paints from. The interpreter is a
+``lax.fori_loop`` over the rows; each row runs a few ``lax.fori_loop`` with data-dependent trip
+counts (zero when the row has no such part), with ``lax.dynamic_update_slice`` into the buffer.
+Running costs are summed on the device in painting order (:math:`T, T-1, \dots, 0`), the
+parameter adjoint is accumulated in the same order, and nothing returns to the host until the
+gradient is done.
+
+The columns of a row: ``kind`` (0 advance, 1 block, 2 residual block; for reading), ``src`` and
+``t_src`` (the slot and cell of the starting state), ``n_plain`` (steps whose states are not
+kept), ``n_store`` and ``store_off`` (steps whose states go to ``slots[store_off:]``), ``n_res``
+and ``res_off`` (steps whose residuals go to ``slots[res_off:]``), ``dst`` (the slot that
+receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :math:`T`),
+``n_rev``, ``rev_off`` and ``rev_lo`` (paints from the stored states of cells
+``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``). A row has no
+conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
+memory.
+
+**Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
+into one native function instead of a sequence of kernel calls, about three times faster per
+step. States under :data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local
+buffer of :func:`chunk_size` states, copied to and from the slots one chunk at a time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from helpers.stepping import step_functions
+
+__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
+           "residual_layout", "chunk_size", "SMALL_LOOP_BYTES"]
+
+COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
+           "seed", "n_rev", "rev_off", "rev_lo")
+(KIND, SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
+ REV_LO) = range(len(COLUMNS))
+ADVANCE, STATE_BLOCK, RESIDUAL_BLOCK = 0, 1, 2  # the kinds of operation
+PLACE, REMOVE, PAINT = 0, 1, 2
+_CODES = {"place": PLACE, "remove": REMOVE, "paint": PAINT}
+
+
+@dataclass
+class Plan:
+    """A move list compiled to operations (module docstring).
+
+    ``table`` (``n_ops`` rows of :data:`COLUMNS`) and ``slots`` drive the interpreter;
+    ``pool_slots`` is the buffer's number of slots and ``x0_slot`` the slot of :math:`x_0`.
+    Counts of the play: ``forward_steps`` (placements), ``evaluations`` (step evaluations the
+    executor makes: placements plus one per residual block that does not end at :math:`T`),
+    ``paints``, ``peak_states`` (most pebbles on the board at once, :math:`x_0` included),
+    ``residual_blocks`` and ``state_blocks`` (the fused blocks of each kind), ``moves``.
+    """
+
+    table: np.ndarray
+    slots: np.ndarray
+    n_steps: int
+    pool_slots: int
+    x0_slot: int
+    forward_steps: int
+    evaluations: int
+    paints: int
+    peak_states: int
+    residual_blocks: int
+    state_blocks: int
+    moves: int
+
+    @property
+    def n_ops(self) -> int:
+        return int(self.table.shape[0])
+
+    def device_arrays(self, chunk: int = 1):
+        """The table and slot list padded (to a power of two, ``chunk`` spare slot entries) and
+        on the default device, with the row count: the arguments of the interpreter, made once
+        per plan."""
+        cache = self.__dict__.setdefault("_device", {})
+        if chunk not in cache:
+            import jax.numpy as jnp
+
+            table = np.zeros((_pad(self.n_ops), len(COLUMNS)), np.int32)
+            table[:self.n_ops] = self.table
+            slots = np.zeros(_pad(len(self.slots) + chunk), np.int32)
+            slots[:len(self.slots)] = self.slots
+            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(self.n_ops))
+        return cache[chunk]
+
+    def describe(self) -> str:
+        """One line per operation, for reading a plan (small plans only)."""
+        lines = []
+        for row in self.table:
+            r = dict(zip(COLUMNS, (int(v) for v in row)))
+            parts = [f"from slot {r['src']} (cell {r['t_src']})"]
+            if r["n_plain"]:
+                parts.append(f"advance {r['n_plain']}")
+            if r["n_store"]:
+                parts.append(f"store {r['n_store']} states")
+            if r["n_res"]:
+                parts.append(f"store {r['n_res']} residuals")
+            if r["dst"] >= 0:
+                parts.append(f"write slot {r['dst']}")
+            if r["seed"]:
+                parts.append("seed")
+            if r["n_res"]:
+                parts.append(f"paint {r['n_res']} from residuals")
+            if r["n_rev"]:
+                parts.append(f"paint cells {r['rev_lo'] + r['n_rev'] - 1}..{r['rev_lo']} from states")
+            lines.append(", ".join(parts))
+        return "\n".join(lines)
+
+
+def _codes(moves: Sequence) -> list[tuple[int, int]]:
+    out = []
+    for k, mv in enumerate(moves):
+        try:
+            a, c = mv
+            out.append((_CODES[a] if isinstance(a, str) else int(a), int(c)))
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"move {k}: {mv!r} is not a move ('place'|'remove'|'paint', cell)") from None
+    return out
+
+
+def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> Plan:
+    """Compile a legal checkpoint-game play on cells ``0..n_steps`` into a :class:`Plan`.
+
+    The play must be legal (referee explicit lists with :class:`helpers.pebble.CheckpointGame`
+    first); ``moves`` are ``(action, cell)`` pairs with action ``"place"``, ``"remove"`` or
+    ``"paint"`` (or the codes 0, 1, 2). With ``residuals=True`` the blocks whose states serve
+    only the block become residual blocks (module docstring)."""
+    T = int(n_steps)
+    mv = _codes(moves)
+
+    # pass 1: the placement events and their uses ("consumers")
+    live = {0: -1}  # cell -> event holding it; -1 is x0
+    pred: list[int] = []
+    cell_of: list[int] = []
+    n_use: dict[int, int] = {-1: 0}
+    next_use: dict[int, bool] = {}  # event e is used by the placement event e + 1
+    for a, c in mv:
+        if a == PLACE:
+            e = len(pred)
+            p = live.get(c - 1)
+            if p is None:
+                raise ValueError(f"compile_plan: place({c}) without a state on cell {c - 1}; "
+                                 "referee the moves first")
+            pred.append(p)
+            cell_of.append(c)
+            n_use[p] += 1
+            if p == e - 1:
+                next_use[p] = True
+            n_use[e] = 0
+            live[c] = e
+        elif a == REMOVE:
+            live.pop(c, None)
+        else:
+            n_use[live[c]] += 1
+
+    def stored(e: int) -> bool:
+        return e == -1 or not (n_use[e] == 1 and next_use.get(e, False))
+
+    # pass 2: primitive operations; slots recycled at removals (slot_at keeps each event's slot)
+    free: list[int] = []
+    slot_at = {-1: 0}
+    holding: dict[int, int] = {0: -1}  # cell -> event, as in pass 1
+    in_use, n_slots, peak_slots = 1, 1, 1
+    on_board, peak_states = 1, 1
+    prims: list[tuple] = []  # ("adv", src_event, n, dst_event) | ("paint", event, cell)
+    chain_src, chain_len = None, 0
+    e = -1
+    for a, c in mv:
+        if a == PLACE:
+            e += 1
+            on_board += 1
+            peak_states = max(peak_states, on_board)
+            if chain_src is None:
+                chain_src, chain_len = pred[e], 0
+            chain_len += 1
+            holding[c] = e
+            if stored(e):
+                if free:
+                    s = free.pop()
+                else:
+                    s, n_slots = n_slots, n_slots + 1
+                slot_at[e] = s
+                in_use += 1
+                peak_slots = max(peak_slots, in_use)
+                prims.append(("adv", chain_src, chain_len, e))
+                chain_src = None
+        elif a == REMOVE:
+            on_board -= 1
+            ev = holding.pop(c)
+            if stored(ev):
+                free.append(slot_at[ev])
+                in_use -= 1
+        else:
+            prims.append(("paint", holding[c], c))
+
+    # pass 3: fuse single-step chains followed by paints into blocks; emit the rows
+    rows: list[list[int]] = []
+    flat: list[int] = []
+    n_evals = n_paints = n_res_blocks = n_state_blocks = 0
+
+    def row(**kw) -> None:
+        r = [0] * len(COLUMNS)
+        r[DST] = -1
+        for k, v in kw.items():
+            r[COLUMNS.index(k)] = int(v)
+        rows.append(r)
+
+    i, n = 0, len(prims)
+    while i < n:
+        # a chain of single placements, each stored and each the source of the next
+        j = i
+        while (j < n and prims[j][0] == "adv" and prims[j][2] == 1
+               and (j == i or prims[j][1] == prims[j - 1][3])):
+            j += 1
+        k = j - i
+        if k:
+            top = cell_of[prims[j - 1][3]]
+            base_ev = prims[i][1]
+            base = 0 if base_ev == -1 else cell_of[base_ev]
+        else:
+            top = prims[i][2] if prims[i][0] == "paint" else None
+        m = 0
+        while (top is not None and j + m < n and prims[j + m][0] == "paint"
+               and prims[j + m][2] == top - m):
+            m += 1
+        if m == 0:  # no block here: a plain advance
+            _, src_ev, steps, dst_ev = prims[i]
+            row(kind=ADVANCE, src=slot_at[src_ev], t_src=(0 if src_ev == -1 else cell_of[src_ev]),
+                n_plain=steps, dst=slot_at[dst_ev])
+            n_evals += steps
+            i += 1
+            continue
+        paints = prims[j:j + m]
+        lo = top - m + 1
+        seed = top == T
+        n_paints += m
+        if not k:
+            base, base_ev = top, paints[0][1]
+        block_events = [prims[q][3] for q in range(i, j)]  # cells base+1..top
+        use_res = residuals and k >= 1 and lo <= base + 1 and all(
+            n_use[ev] == (1 if ev == block_events[-1] else 2) for ev in block_events)
+        if use_res:
+            # the residual of the step out of `base` may overwrite x_base if nothing else needs it
+            r_lo = base if (lo <= base and n_use[base_ev] == 2 and base_ev in slot_at) else base + 1
+            res_cells = list(range(r_lo, top if seed else top + 1))
+            res_slots = [slot_at[base_ev] if cc == base else slot_at[block_events[cc - base - 1]]
+                         for cc in res_cells]
+            state_cells = list(range(lo, r_lo))
+            state_slots = [slot_at[p[1]] for p in paints if p[2] < r_lo][::-1]
+            assert len(state_slots) == len(state_cells)
+            res_off = len(flat)
+            flat.extend(res_slots)
+            rev_off = len(flat)
+            flat.extend(state_slots)
+            row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_plain=r_lo - base,
+                n_res=len(res_cells),
+                res_off=res_off, seed=seed, n_rev=len(state_cells), rev_off=rev_off, rev_lo=lo)
+            n_evals += (r_lo - base) + len(res_cells)
+            n_res_blocks += 1
+        else:
+            store_slots = [slot_at[ev] for ev in block_events]
+            painted = [p for p in paints if p[2] != T]  # the seed paints T; the rest are VJPs
+            rev_slots = [slot_at[p[1]] for p in painted][::-1]  # cells lo..top', upward
+            store_off = len(flat)
+            flat.extend(store_slots)
+            rev_off = len(flat)
+            flat.extend(rev_slots)
+            src_ev = base_ev if k else paints[0][1]
+            row(kind=STATE_BLOCK, src=slot_at[src_ev], t_src=base if k else top, n_store=k,
+                store_off=store_off,
+                seed=seed, n_rev=len(painted), rev_off=rev_off, rev_lo=lo)
+            n_evals += k
+            if k:
+                n_state_blocks += 1
+        i = j + m
+
+    table = np.asarray(rows, dtype=np.int32).reshape(-1, len(COLUMNS))
+    return Plan(table=table, slots=np.asarray(flat, dtype=np.int32), n_steps=T,
+                pool_slots=peak_slots, x0_slot=0, forward_steps=e + 1, evaluations=n_evals,
+                paints=n_paints, peak_states=peak_states, residual_blocks=n_res_blocks,
+                state_blocks=n_state_blocks, moves=len(mv))
+
+
+# =========================================================================== the device side
+@dataclass(frozen=True)
+class StateLayout:
+    """How a pytree (a state, or one step's stored residuals) sits in a slot: for each leaf its
+    dtype, offset, size and shape inside the flat row of that dtype."""
+
+    treedef: Any
+    leaves: tuple  # ((dtype name, offset, size, shape), ...)
+    widths: tuple  # ((dtype name, total size), ...)
+
+    @staticmethod
+    def of(avals: Sequence, treedef: Any = None) -> "StateLayout":
+        offsets: dict[str, int] = {}
+        leaves = []
+        for a in avals:
+            d = np.dtype(a.dtype).name
+            size = int(np.prod(a.shape, dtype=np.int64))
+            leaves.append((d, offsets.get(d, 0), size, tuple(a.shape)))
+            offsets[d] = offsets.get(d, 0) + size
+        return StateLayout(treedef, tuple(leaves), tuple(sorted(offsets.items())))
+
+    def width(self, dtype: str) -> int:
+        return dict(self.widths).get(dtype, 0)
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(np.dtype(d).itemsize * w for d, w in self.widths))
+
+
+def residual_layout(step: Callable, x0: Any, params: Any, step_cost: Callable | None):
+    r"""Which residuals of one step's ``jax.vjp`` (with the running cost) must be stored per
+    step: returns ``(layout, per_step)`` where ``per_step[i]`` says whether residual leaf ``i``
+    depends on the state or on :math:`t` (found by following the data dependencies of the
+    jaxpr); the others depend on the parameters only and are computed once. ``layout``
+    describes the per-step leaves."""
+    import jax
+    from jax.extend.core import Literal
+
+    fns = step_functions(step, params is not None, step_cost)
+    t0 = jax.numpy.zeros((), dtype=jax.numpy.asarray(0).dtype)
+    closed = jax.make_jaxpr(lambda x, p, t: _residual_leaves(fns, x, p, t))(x0, params, t0)
+    jaxpr = closed.jaxpr
+    n_x = len(jax.tree_util.tree_leaves(x0))
+    dep = set(jaxpr.invars[:n_x]) | {jaxpr.invars[-1]}
+    for eqn in jaxpr.eqns:
+        if any(not isinstance(v, Literal) and v in dep for v in eqn.invars):
+            dep.update(eqn.outvars)
+    per_step = tuple(not isinstance(v, Literal) and v in dep for v in jaxpr.outvars)
+    avals = [v.aval for v, keep in zip(jaxpr.outvars, per_step) if keep]
+    if step_cost is not None:
+        avals.append(jax.eval_shape(lambda x, p, t: fns.cost(t, x, p), x0, params, t0))
+    return StateLayout.of(avals), per_step
+
+
+def _vjp_h(fns, x, p, t):
+    """``jax.vjp`` at (x, p) of the step, paired with the running cost at time ``t`` when there
+    is one: returns ``(primal, pullback)``; the pullback takes ``x_bar`` (and the cost's
+    cotangent 1) and returns the cotangents of x (and p)."""
+    import jax
+
+    if fns.cost is None:
+        h = fns.f
+    else:
+        def h(x, p):
+            return fns.f(x, p), fns.cost(t, x, p)
+    if fns.has_p:
+        return jax.vjp(h, x, p)
+    return jax.vjp(lambda z: h(z, None), x)
+
+
+def _residual_leaves(fns, x, p, t):
+    import jax
+
+    _, pullback = _vjp_h(fns, x, p, t)
+    return jax.tree_util.tree_leaves(pullback)
+
+
+def _pad(n: int) -> int:
+    """Next power of two >= max(n, 8): plans of similar length share one compiled program."""
+    return max(8, 1 << (max(n, 1) - 1).bit_length())
+
+
+SMALL_LOOP_BYTES = 384
+"""States this small are stored and painted in chunks of ``SMALL_LOOP_BYTES // state bytes``
+through a local buffer (module docstring; XLA's ``SmallWhileLoopHoistingPass``). Larger states
+use one loop iteration per step."""
+
+
+def chunk_size(state: StateLayout) -> int:
+    """Steps per chunk for the store and paint loops (1: no chunking)."""
+    k = SMALL_LOOP_BYTES // max(state.nbytes, 1)
+    return int(min(k, 64)) if k >= 2 else 1
+
+
+@lru_cache(maxsize=32)
+def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state: StateLayout,
+                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int,
+                 chunk: int = 1):
+    """The jitted interpreter for one step function, state layout and buffer shape (module
+    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``. With
+    ``chunk > 1`` the stored states of a block are written and read ``chunk`` at a time
+    (:data:`SMALL_LOOP_BYTES`); ``slots`` must then have ``chunk`` entries of padding."""
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+
+    tu = jax.tree_util
+    fns = step_functions(step, has_p, step_cost)
+    has_cost = step_cost is not None
+    int_t = jnp.asarray(0).dtype  # what a Python int becomes: the t of the reference executor
+    val_t = jnp.asarray(0.0).dtype
+
+    def read(pool, layout: StateLayout, slot):
+        """The leaves stored in one slot: one dynamic slice of the row per dtype, then static
+        slices (one kernel per dtype, not one per leaf)."""
+        zero = jnp.zeros_like(slot)
+        rows = {d: lax.dynamic_slice(pool[d], (slot, zero), (1, w))[0] for d, w in layout.widths}
+        return [rows[d][o:o + n].reshape(shape) for d, o, n, shape in layout.leaves]
+
+    def write(pool, layout: StateLayout, slot, leaves):
+        """Store leaves in one slot: one concatenation and one update per dtype."""
+        pool = dict(pool)
+        zero = jnp.zeros_like(slot)
+        for d, _ in layout.widths:
+            parts = [jnp.ravel(v).astype(d) for v, (dd, *_r) in zip(leaves, layout.leaves) if dd == d]
+            row = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
+            pool[d] = lax.dynamic_update_slice(pool[d], row[None, :], (slot, zero))
+        return pool
+
+    def read_state(pool, slot):
+        return tu.tree_unflatten(state.treedef, read(pool, state, slot))
+
+    def write_state(pool, slot, x):
+        return write(pool, state, slot, tu.tree_leaves(x))
+
+    def pack(x):
+        """A state as one flat vector per dtype."""
+        leaves = tu.tree_leaves(x)
+        out = {}
+        for d, _ in state.widths:
+            parts = [jnp.ravel(v) for v, (dd, *_r) in zip(leaves, state.leaves) if dd == d]
+            out[d] = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
+        return out
+
+    def unpack(rows):
+        return tu.tree_unflatten(state.treedef, [rows[d][o:o + n].reshape(shape)
+                                                 for d, o, n, shape in state.leaves])
+
+    def store_chunked(x, pool, n, off, p, slots):
+        """n steps from x, the states written to slots[off:off + n], chunk at a time."""
+        def one_chunk(c, carry):
+            x, pool = carry
+            m = jnp.minimum(chunk, n - c * chunk)
+
+            def body(k, cc):
+                x, bufs = cc
+                x = fns.f(x, p)
+                rows = pack(x)
+                return x, {d: lax.dynamic_update_index_in_dim(bufs[d], rows[d], k, 0) for d in bufs}
+
+            bufs = {d: jnp.zeros((chunk, w), d) for d, w in state.widths}
+            x, bufs = lax.fori_loop(0, m, body, (x, bufs))
+            idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,))
+            idx = jnp.where(jnp.arange(chunk) < m, idx, pool_slots)  # beyond the block: dropped
+            pool = dict(pool)
+            for d, w in state.widths:
+                pool[d] = pool[d].at[idx, :w].set(bufs[d], mode="drop")
+            return x, pool
+
+        return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, (x, pool))
+
+    def paint_chunked(pool, carry, n, off, lo, paint, slots):
+        """paint(cell, x) for the states in slots[off:off + n] (cells lo..lo+n-1), top down."""
+        def one_chunk(c, carry):
+            top = n - c * chunk
+            base = jnp.maximum(top - chunk, 0)
+            m = top - base
+            idx = lax.dynamic_slice(slots, (off + base,), (chunk,))
+            bufs = {d: pool[d][idx, :w] for d, w in state.widths}
+
+            def body(k, cc):
+                jj = m - 1 - k
+                xj = unpack({d: lax.dynamic_index_in_dim(bufs[d], jj, 0, keepdims=False) for d in bufs})
+                return paint(lo + base + jj, xj, cc)
+
+            return lax.fori_loop(0, m, body, carry)
+
+        return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, carry)
+
+    def inner(a, b):
+        return sum(jnp.vdot(u, v).real.astype(val_t) for u, v in zip(tu.tree_leaves(a), tu.tree_leaves(b)))
+
+    def run(table, slots, n_ops, x0, p, seed):
+        pool = {d: jnp.zeros((pool_slots, w), d) for d, w in widths}
+        pool = write_state(pool, jnp.int32(0), x0)
+        x_bar = tu.tree_map(jnp.zeros_like, x0)
+        p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
+        value = jnp.zeros((), val_t)
+        box: dict = {}
+        if res is not None:  # the residuals that depend on the parameters only: once
+            leaves0 = _residual_leaves(fns, x0, p, jnp.zeros((), int_t))
+            invariant = [v for v, keep in zip(leaves0, per_step) if not keep]
+
+        def fwd_res(x, t):
+            primal, pullback = _vjp_h(fns, x, p, t)
+            leaves, box["tree"] = tu.tree_flatten(pullback)
+            if len(leaves) != len(per_step):
+                raise RuntimeError("residual blocks: the step's residuals changed between traces")
+            y, c = primal if has_cost else (primal, None)
+            box["cost_dtype"] = None if c is None else c.dtype
+            return y, [v for v, keep in zip(leaves, per_step) if keep] + ([c] if has_cost else [])
+
+        def pull_res(dep, x_bar, p_bar):
+            it_dep, it_inv = iter(dep), iter(invariant)
+            leaves = [next(it_dep) if keep else next(it_inv) for keep in per_step]
+            pullback = tu.tree_unflatten(box["tree"], leaves)
+            ct = (x_bar, jnp.ones((), box["cost_dtype"])) if has_cost else x_bar
+            g = pullback(ct)
+            if has_p:
+                return g[0], tu.tree_map(lambda a, b: a + b, p_bar, g[1])
+            return g[0], p_bar
+
+        def paint(t, xj, c):
+            """Paint cell t from its stored state: the VJP of step t and the running cost."""
+            x_bar, p_bar, value = c
+            x_bar, p_bar = fns.vjp(xj, p, x_bar, p_bar)
+            if has_cost:
+                v, x_bar, p_bar = fns.cost_add(t.astype(int_t), xj, p, x_bar, p_bar)
+                value = value + v.astype(val_t)
+            return x_bar, p_bar, value
+
+        def seed_paint(t_x, x, c):
+            """Paint cell T: the seed and the running cost at T."""
+            x_bar, p_bar, value = c
+            value = value + inner(seed, x)
+            if not has_cost:
+                return seed, p_bar, value
+            v, x_bar, p_bar = fns.cost_add(t_x.astype(int_t), x, p, seed, p_bar)
+            return x_bar, p_bar, value + v.astype(val_t)
+
+        def paint_states(r, pool, c):
+            if chunk > 1:
+                return paint_chunked(pool, c, r[N_REV], r[REV_OFF], r[REV_LO], paint, slots)
+
+            def paint_state(k, c):
+                j = r[N_REV] - 1 - k
+                return paint(r[REV_LO] + j, read_state(pool, slots[r[REV_OFF] + j]), c)
+
+            return lax.fori_loop(0, r[N_REV], paint_state, c)
+
+        def op(i, carry):
+            """One row of the table. Every part is a loop whose trip count comes from the row
+            (zero when the row has no such part): no conditionals, so that XLA updates the slot
+            buffer in place (a conditional would copy it)."""
+            pool, x_bar, p_bar, value = carry
+            r = table[i]
+            x = read_state(pool, r[SRC])
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)  # advance
+            if chunk > 1:  # store the states of a block
+                x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
+            else:
+                def store(k, c):
+                    x, pool = c
+                    x = fns.f(x, p)
+                    return x, write_state(pool, slots[r[STORE_OFF] + k], x)
+
+                x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
+            t_res = r[T_SRC] + r[N_PLAIN] + r[N_STORE]
+            if res is not None:  # keep the residuals of the steps of a residual block
+                def store_res(k, c):
+                    x, pool = c
+                    y, kept = fwd_res(x, (t_res + k).astype(int_t))
+                    return y, write(pool, res, slots[r[RES_OFF] + k], kept)
+
+                x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
+            pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
+                                 lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
+            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
+                              (x_bar, p_bar, value))
+            if res is not None:  # pull back through the residuals, top down
+                def paint_res(k, c):
+                    x_bar, p_bar, value = c
+                    kept = read(pool, res, slots[r[RES_OFF] + r[N_RES] - 1 - k])
+                    if has_cost:  # the running cost's value, kept with the residuals
+                        kept, value = kept[:-1], value + kept[-1].astype(val_t)
+                    x_bar, p_bar = pull_res(kept, x_bar, p_bar)
+                    return x_bar, p_bar, value
+
+                c = lax.fori_loop(0, r[N_RES], paint_res, c)
+            return (pool, *paint_states(r, pool, c))
+
+        carry = lax.fori_loop(0, n_ops, op, (pool, x_bar, p_bar, value))
+        return carry[1], carry[2], carry[3]
+
+    return jax.jit(run)
+
+
+_EXECUTABLES: dict = {}
+
+
+def _executable(key, fn, args):
+    """Compile ``fn`` for ``args`` once per key (a small LRU), timing the compilation."""
+    hit = _EXECUTABLES.pop(key, None)
+    if hit is not None:
+        _EXECUTABLES[key] = hit
+        return hit, 0.0
+    t0 = time.perf_counter()
+    compiled = fn.lower(*args).compile()
+    _EXECUTABLES[key] = compiled
+    while len(_EXECUTABLES) > 16:
+        _EXECUTABLES.pop(next(iter(_EXECUTABLES)))
+    return compiled, time.perf_counter() - t0
+
+
+@dataclass
+class Prepared:
+    """Arrays and layouts of one problem, ready for :func:`run_plan` (see :func:`prepare`)."""
+
+    x0: Any
+    params: Any
+    seed: Any
+    state: StateLayout
+    res: StateLayout | None
+    per_step: tuple | None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def residuals_fit(self) -> bool:
+        """The per-step residuals fit in a state's slot, dtype by dtype."""
+        return self.res is not None and all(self.state.width(d) >= w for d, w in self.res.widths)
+
+
+def prepare(step: Callable, x0: Any, params: Any, adjoint_seed: Any, step_cost: Callable | None,
+            want_residuals: bool = True) -> Prepared:
+    """Convert the inputs to JAX arrays, check that the step keeps the state's structure,
+    shapes and dtypes, and (with ``want_residuals``) find the per-step residual layout. The
+    analysis is cached per step function and argument shapes."""
+    import jax
+    import jax.numpy as jnp
+
+    tu = jax.tree_util
+    Array = jax.Array
+
+    def strong(a):  # a JAX array without weak type (a Python scalar or numpy array converted)
+        return a if isinstance(a, Array) and not a.weak_type else jnp.asarray(np.asarray(a))
+
+    leaves, tree = tu.tree_flatten(x0)
+    leaves = [strong(v) for v in leaves]
+    x0 = tu.tree_unflatten(tree, leaves)
+    p_leaves, p_tree = tu.tree_flatten(params)
+    p_leaves = [v if isinstance(v, Array) else jnp.asarray(v) for v in p_leaves]
+    if params is not None:
+        params = tu.tree_unflatten(p_tree, p_leaves)
+    seed = tu.tree_unflatten(tree, [s if isinstance(s, Array) and s.dtype == v.dtype and not s.weak_type
+                                    else jnp.asarray(s, dtype=v.dtype)
+                                    for s, v in zip(tu.tree_leaves(adjoint_seed), leaves)])
+    key_x = tuple((v.shape, v.dtype) for v in leaves)
+    key_p = tuple((v.shape, v.dtype, v.weak_type) for v in p_leaves)
+    state, res, per_step = _analyse(step, step_cost, params is not None, tree, key_x, p_tree, key_p,
+                                    bool(want_residuals))
+    return Prepared(x0, params, seed, state, res, per_step)
+
+
+@lru_cache(maxsize=64)
+def _analyse(step, step_cost, has_p, tree, key_x, p_tree, key_p, want_residuals):
+    import jax
+
+    tu = jax.tree_util
+    x_spec = tu.tree_unflatten(tree, [jax.ShapeDtypeStruct(s, d) for s, d in key_x])
+    p_spec = (tu.tree_unflatten(p_tree, [jax.ShapeDtypeStruct(s, d, weak_type=w) for s, d, w in key_p])
+              if has_p else None)
+    fns = step_functions(step, has_p, step_cost)
+    try:
+        out = jax.eval_shape(fns.f, x_spec, p_spec)
+    except Exception as exc:
+        raise type(exc)(f"step(x0{', params' if has_p else ''}) failed: {exc}") from exc
+    o_leaves, o_tree = tu.tree_flatten(out)
+    specs = [jax.ShapeDtypeStruct(s, d) for s, d in key_x]
+    if o_tree != tree or any((a.shape, a.dtype) != (b.shape, b.dtype) for a, b in zip(o_leaves, specs)):
+        raise ValueError("step must return a state of the structure, shapes and dtypes of x0: x0 is "
+                         f"{list(key_x)} in {tree}, step(x0) is "
+                         f"{[(tuple(v.shape), str(v.dtype)) for v in o_leaves]} in {o_tree} (cast x0, "
+                         "or use executor='reference')")
+    state = StateLayout.of(specs, tree)
+    if not want_residuals:
+        return state, None, None
+    res, per_step = residual_layout(step, x_spec, p_spec, step_cost)
+    return state, res, per_step
+
+
+def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | None = None,
+             *, memory: str | None = None) -> dict:
+    """Execute ``plan`` in one compiled call. Returns a dict with ``x0_bar``, ``p_bar``,
+    ``value`` (a float), ``seconds`` (the call, compiled beforehand), ``compile_seconds``,
+    ``pool_bytes`` (the slot buffer), ``memory`` (a :class:`helpers.memory.MemoryReport` of
+    the call, measured with :func:`helpers.memory.track` by the method ``memory`` unless it is
+    ``None``) and ``dispatches`` (1)."""
+    import jax
+    import jax.numpy as jnp
+
+    use_res = plan.residual_blocks > 0
+    if use_res and prep.res is None:
+        raise ValueError("run_plan: the plan has residual blocks but no residual layout was prepared")
+    res = prep.res if use_res else None
+    dtypes = {d for d, _ in prep.state.widths} | ({d for d, _ in res.widths} if res else set())
+    widths = tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
+    has_p = prep.params is not None
+    chunk = chunk_size(prep.state)
+    fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
+                      widths, plan.pool_slots, chunk)
+    table, slots, n_ops = plan.device_arrays(chunk)
+    args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
+    leaves, tree = jax.tree_util.tree_flatten(args[3:])
+    key = (fn, table.shape, slots.shape, tree,
+           tuple((v.shape, v.dtype, getattr(v, "weak_type", False)) for v in leaves))
+    compiled, compile_seconds = _executable(key, fn, args)
+    report = None
+    if memory is not None:
+        from helpers.memory import track
+
+        with track(memory) as report:
+            t0 = time.perf_counter()
+            out = jax.block_until_ready(compiled(*args))
+            seconds = time.perf_counter() - t0
+    else:
+        t0 = time.perf_counter()
+        out = jax.block_until_ready(compiled(*args))
+        seconds = time.perf_counter() - t0
+    x0_bar, p_bar, value = out
+    pool_bytes = int(plan.pool_slots * sum(np.dtype(d).itemsize * w for d, w in widths))
+    return {"x0_bar": x0_bar, "p_bar": p_bar, "value": float(value), "seconds": seconds,
+            "compile_seconds": compile_seconds, "pool_bytes": pool_bytes, "memory": report,
+            "dispatches": 1}
