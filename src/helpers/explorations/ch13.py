@@ -59,14 +59,14 @@ def tensor_network_explorer(K_grid: Sequence[float] | None = None,
         ax_err.semilogy([K], [max(err, 1e-16)], "o", color="k", ms=7, zorder=3)
         ax_err.axvline(trg.K_C, color="0.5", ls=":", lw=1)
         ax_err.set_xlabel("coupling K")
-        ax_err.set_ylabel("|ln Z/N (TRG) − exact|")
-        ax_err.set_ylim(1e-9, 1e-1)
+        ax_err.set_ylabel("error of ln Z/N")
+        ax_err.set_ylim(1e-11, 1e-1)
         ax_err.legend(loc="lower left", fontsize="x-small", ncol=2)
         steps = np.arange(1, discarded.size + 1)
         ax_disc.semilogy(steps, np.maximum(discarded, 1e-18), "o-", ms=3, color=_COLOURS.get(chi, "k"))
         ax_disc.set_ylim(1e-18, 1)
         ax_disc.set_xlabel("TRG step")
-        ax_disc.set_ylabel("weight discarded per step")
+        ax_disc.set_ylabel("discarded weight")
         return {"ln Z/N (TRG)": lnz, "ln Z/N (exact)": exact, "error": err,
                 "largest discarded weight": float(discarded.max())}
 
