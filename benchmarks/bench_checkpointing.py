@@ -144,7 +144,8 @@ def treeverse(case, budget, repeats, **kw) -> dict:
             "run_seconds": r.seconds, "compile_seconds": r.compile_seconds,
             "forward_steps": r.forward_steps, "evaluations": r.evaluations, "peak_states": r.peak_states,
             "peak_state_bytes": r.peak_state_bytes, "peak_bytes": mem.peak_bytes,
-            "pool_slots": r.pool_slots, "pool_bytes": r.pool_bytes, "dispatches": r.dispatches,
+            "pool_slots": r.pool_slots, "pool_bytes": r.pool_bytes,
+            "pool_capacity": r.extra.get("pool_capacity"), "dispatches": r.dispatches,
             "executor": r.executor, "n_ops": r.extra.get("n_ops"),
             "residual_blocks": r.extra.get("residual_blocks", 0)}
 

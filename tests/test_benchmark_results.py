@@ -41,3 +41,35 @@ def test_results_record_the_code_they_measured(path):
         f"benchmarks/results/{path.name} is stale: the code it measured ({', '.join(meta['code_files'])}) "
         f"{'no longer exists: ' + ', '.join(missing) if missing else 'has changed since ' + meta['date_utc']}. "
         "Regenerate every result with `python benchmarks/run_all.py` (see benchmarks/README.md).")
+
+
+def test_the_hash_sees_every_change_of_the_measured_code(tmp_path):
+    """Editing any measured file (one byte, even a comment) or renaming it changes the hash, so
+    the test above fails for a results file the moment its code changes."""
+    meta = json.loads((RESULTS / "bench_checkpointing.json").read_text())["meta"]
+    files = meta["code_files"]
+    for f in files:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_bytes((ROOT / f).read_bytes() if (ROOT / f).is_file() else b"")
+    hash_ = _common().code_hash
+    before = hash_(files, tmp_path)
+    for f in files:
+        original = (tmp_path / f).read_bytes()
+        (tmp_path / f).write_bytes(original + b"#")
+        assert hash_(files, tmp_path) != before, f
+        (tmp_path / f).write_bytes(original)
+    assert hash_(files, tmp_path) == before
+    renamed = [files[0] + ".old"] + files[1:]
+    (tmp_path / renamed[0]).write_bytes((tmp_path / files[0]).read_bytes())
+    assert hash_(renamed, tmp_path) != before
+
+
+def test_the_engine_benchmark_hashes_the_engine():
+    """The checkpointing results cover the modules that make the measured numbers: the engine,
+    its step functions, the memory measurement and the schedules."""
+    for path in RESULTS.glob("bench_checkpointing*.json"):
+        files = set(json.loads(path.read_text())["meta"]["code_files"])
+        for need in ("src/helpers/checkpointing.py", "src/helpers/executor.py", "src/helpers/stepping.py",
+                     "src/helpers/memory.py", "src/helpers/seismic.py", "benchmarks/_checkpointing_cases.py"):
+            assert need in files, (path.name, need)
+        assert any(f.startswith("src/helpers/pebble") for f in files), path.name

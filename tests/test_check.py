@@ -23,7 +23,8 @@ def test_placeholder_is_not_answered(placeholder, capsys):
 @pytest.mark.parametrize("bad,word", [("one", "string"), ("41.5", "string"), (True, "boolean"),
                                       (np.bool_(False), "boolean"), (1.0 + 0.3j, "complex"),
                                       ([1.0, None], "None"), ([1.0, "2"], "text"), ({"a": 1}, "dict"),
-                                      (lambda: 1.0, "function")])
+                                      (lambda: 1.0, "function"), ([True, 3], "boolean"),
+                                      ([[1.0, 2.0], (np.bool_(True), 3.0)], "boolean")])
 def test_wrong_types_are_refused(bad, word):
     v = check_value(bad, 41.5, quiet=True)
     assert v.status == "wrong" and word in v.message, v.message

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from helpers.checkpointing import checkpointed_vjp, referee, schedule_moves
-from helpers.executor import COLUMNS, compile_plan
+from helpers import executor
+from helpers.executor import COLUMNS, compile_plan, plan_shape
 from helpers.pebble import IllegalMove, treeverse_steps
 
 
@@ -195,6 +196,56 @@ def test_seconds_exclude_compilation(executor):
         assert r2.compile_seconds == 0.0  # cached
         assert r.compile_seconds > r2.seconds
     assert r.seconds < 5
+
+
+def test_a_budget_sweep_compiles_once():
+    """The plan is data: a second and third budget (and another named schedule) at the same T
+    reuse the compiled program of the first, with capacity="auto" on a small state; counted by
+    the executor's compilation counter, not timed."""
+    def step(x, mu):  # a step function of its own, so that no earlier test compiled it
+        return x + 0.01 * jnp.stack([x[1], -mu[0] * x[0]])
+
+    x0, mu, n = jnp.array([1.0, 0.2]), jnp.array([2.0]), 60
+    before = executor.compilations()
+    runs = [checkpointed_vjp(step, x0, n, SEED, b, params=mu, measure_memory=False) for b in (4, 9, 25)]
+    runs.append(checkpointed_vjp(step, x0, n, SEED, 16, schedule="uniform", params=mu, measure_memory=False))
+    assert executor.compilations() - before == 1
+    assert runs[0].compile_seconds > 0 and all(r.compile_seconds == 0.0 for r in runs[1:])
+    assert [r.pool_slots for r in runs[:3]] == [4, 9, 25]  # the schedule's slots ...
+    assert {r.extra["pool_capacity"] for r in runs} == {n + 1}  # ... in one shared buffer
+    for r in runs[1:]:
+        assert rel(r.params_bar, np.asarray(runs[0].params_bar)) < 1e-12
+    # the other choices: "exact" compiles per buffer size, an int shares up to it
+    before = executor.compilations()
+    exact = [checkpointed_vjp(step, x0, n, SEED, b, params=mu, measure_memory=False, capacity="exact")
+             for b in (5, 7)]
+    assert executor.compilations() - before == 2 and [r.extra["pool_capacity"] for r in exact] == [5, 7]
+    before = executor.compilations()
+    shared = [checkpointed_vjp(step, x0, n, SEED, b, params=mu, measure_memory=False, capacity=12)
+              for b in (5, 12)]
+    assert executor.compilations() - before == 1
+    assert shared[0].pool_bytes == shared[1].pool_bytes == 12 * x0.nbytes
+    with pytest.raises(ValueError, match="capacity=5 slots is smaller than the 9 slots"):
+        checkpointed_vjp(step, x0, n, SEED, 9, params=mu, measure_memory=False, capacity=5)
+    with pytest.raises(ValueError, match="capacity must be"):
+        checkpointed_vjp(step, x0, n, SEED, 9, params=mu, measure_memory=False, capacity="max")
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 30, 120])
+def test_named_plans_fit_the_shape_of_their_T(n):
+    """Every budget of every named schedule fits plan_shape(T): one program shape per T."""
+    rows, entries = plan_shape(n)
+    for schedule, budgets in (("treeverse", range(3 if n > 1 else 2, n + 2)), ("store_all", [n + 1]),
+                              ("recompute_all", [3]), ("uniform", range(3, n + 2, 7))):
+        for budget in budgets:
+            try:
+                moves = schedule_moves(schedule, n, budget)[1]
+            except ValueError:  # a budget too small for this schedule
+                continue
+            for res in (False, True):
+                plan = compile_plan(moves, n, residuals=res)
+                assert plan.n_ops <= 2 * (n + 1) and len(plan.slots) <= 2 * (n + 1), (schedule, budget, res)
+                assert plan_shape(n, 1, plan.n_ops, len(plan.slots)) == (rows, entries)
 
 
 def test_errors():

@@ -35,7 +35,12 @@ def test_heat_step_messages_say_which_adjoint_is_wrong():
     v = check("ch04.heat-step-vjp", S._heat_r_from_new_state)
     assert not v and "r_bar" in v.message
     v = check("ch04.heat-step-vjp", lambda u, r, ub: ub)
-    assert v.status == "error" and "pair (u_bar, r_bar)" in v.message
+    assert v.status == "wrong" and "pair (u_bar, r_bar)" in v.message
+    v = check("ch04.heat-step-vjp", lambda u, r, ub: None)
+    assert v.status == "wrong" and "return statement" in v.message
+    v = check("ch04.heat-step-vjp", lambda u, r, ub: (S.heat_step_vjp(u, r, ub)[0] + 1e-3j,
+                                                      S.heat_step_vjp(u, r, ub)[1]))
+    assert v.status == "wrong" and "real array" in v.message          # complex is refused, not cast
 
 
 def test_random_graphs_have_fan_out():

@@ -60,3 +60,15 @@ def test_linear_response_matches_automatic_differentiation_and_catches_rows():
     np.testing.assert_allclose(S.response(E, psi), chi, rtol=1e-9, atol=1e-12)
     E, psi = ch05.response_cases()[0]
     assert np.max(np.abs(S._response_rows(E, psi) - S.response(E, psi))) > 1e-2
+
+
+def test_jit_safe_names_a_wrong_branch_without_a_misleading_diagnosis():
+    import jax.numpy as jnp
+
+    for wrong in (lambda x: jnp.where(x > 1.0, x**2, 2.0 * x + 1.0),      # wrong branch formula
+                  lambda x: jnp.where(x > 0.5, x**2, 2.0 * x - 1.0)):     # wrong threshold
+        v = check("ch05.jit-safe", wrong)
+        assert v.status == "wrong" and "ch05.branchy" in v.message
+        assert "constant factor" not in v.message and "accurate" not in v.message
+    v = check("ch05.jit-safe", lambda x: np.where(x > 1.0, x**2, 2.0 * x - 1.0))
+    assert v.status == "wrong" and "jax.numpy" in v.message

@@ -73,3 +73,13 @@ def test_reference_rules_are_consistent_with_their_forward_rules():
     fd = (np.linalg.eigvalsh(ch06.chain_hamiltonian(eps + e1, t))[0]
           - np.linalg.eigvalsh(ch06.chain_hamiltonian(eps - e1, t))[0]) / (2 * h)
     assert abs(fd - d_eps[2]) < 1e-8
+
+
+def test_fixed_point_and_taylor_checkers_refuse_complex_and_booleans():
+    from instructor.solutions import ch06 as S6
+
+    v = check("ch06.fixed-point-vjp", lambda th, x, xb: S6.fixed_point_vjp(th, x, xb) + 1e-3j)
+    assert v.status == "wrong" and "complex" in v.message            # not cast to its real part
+    v = check("ch06.taylor-detect", [True, 3])
+    assert v.status == "wrong" and "boolean" in v.message
+    assert check("ch06.taylor-detect", [3, 1]).correct                # the order does not matter

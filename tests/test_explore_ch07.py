@@ -3,7 +3,7 @@
 import pytest
 
 from helpers.explorations.ch07 import budget_explorer
-from helpers.pebble import min_steps_checkpoint
+from helpers.pebble import min_steps_checkpoint, uniform_moves, uniform_peak
 
 
 def test_more_memory_fewer_steps_down_to_store_all():
@@ -40,3 +40,16 @@ def test_live_widget_is_driven_through_its_controls():
     assert ex.readouts["forward steps"] < before
     with pytest.raises(ValueError, match="not one of"):
         ex.update(schedule="random")
+
+
+def test_uniform_play_is_the_cheapest_segment_that_fits():
+    """The uniform play shown is the one the uniform curve counts: the fewest steps of any segment
+    length whose peak fits the budget (at T = 32 and 12 states, s = 4 or 8, 53 steps; the longest
+    segment that fits, s = 10, would take 59)."""
+    ex = budget_explorer()
+    for T, delta in ((32, 10), (32, 12), (64, 20)):
+        fits = [s for s in range(1, T + 1) if uniform_peak(T, s) <= delta]
+        cheapest = min(sum(a == "place" for a, _ in uniform_moves(T, segment=s)) for s in fits)
+        r = ex.update(T=T, delta=delta, schedule="uniform")
+        assert r["forward steps"] == cheapest and r["peak pebbles"] <= delta
+    assert ex.update(T=32, delta=12, schedule="uniform")["forward steps"] == 53

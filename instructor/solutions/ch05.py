@@ -119,6 +119,7 @@ WRONG = {
         lambda x: _jnp().where(x > 1.0, 2.0 * x - 1.0, x**2),                     # branches swapped
         lambda x: _jnp().maximum(x**2, 2.0 * x - 1.0),                            # always x^2
         lambda x: _jnp().where(x >= 0.0, x**2, 2.0 * x - 1.0),                    # wrong threshold
+        lambda x: np.where(x > 1.0, x**2, 2.0 * x - 1.0),                         # numpy on a tracer
     ],
     "ch05.linear-response": [_response_rows, _response_no_two, _response_sign, _response_diagonal_only],
 }

@@ -89,6 +89,7 @@ WRONG = {
             (np.eye(len(th)) - (1 - _fp_parts(th, x)[0] ** 2)[:, None] * FP_W).T, x_bar),  # forgets theta in d_x g
         lambda th, x, x_bar: (1 - x**2) * np.linalg.solve((np.eye(len(th)) - (1 - x**2)[:, None] * FP_W).T,
                                                           x_bar),                         # the chapter's map instead
+        lambda th, x, x_bar: fixed_point_vjp(th, x, x_bar) + 1e-3j,                     # complex, not real
     ],
     "ch06.wirtinger": [
         np.conj(wirtinger()),                                                            # df/dz
@@ -96,7 +97,7 @@ WRONG = {
         2 * wirtinger(),                                                                 # the ascent direction
         2 * abs(WIRTINGER_Z) ** 2 * WIRTINGER_Z,                                          # forgets Re z^3
     ],
-    "ch06.taylor-detect": [[1], [3], [0, 2], [1, 2, 3]],
+    "ch06.taylor-detect": [[1], [3], [0, 2], [1, 2, 3], [True, 3]],
 }
 
 REFERENCES = {

@@ -26,6 +26,13 @@ b -= 1
 """
 
 
+# park cell 4 with all four pebbles (7 steps), Bennett on cells 5-8 with three (9), then a
+# three-pebble play of cells 1-4 run backwards, which uncomputes cell 4 (9): 25 steps
+_PARK = [("place", i) for i in range(1, 5)] + [("remove", i) for i in (3, 2, 1)]
+BEAT_BENNETT = (_PARK + [(a, c + 4) for a, c in bennett_moves(2, 2)]
+                + [("remove" if a == "place" else "place", c) for a, c in reversed(bennett_moves(2, 2))])
+
+
 def pebbles_needed():
     return next(p for p in range(1, 64) if 2**p - 1 >= FAR_CELL)
 
@@ -34,7 +41,7 @@ SOLUTIONS = {
     "ch08.inverse": INVERSE,
     "ch08.clean-fibonacci": FIB,
     "ch08.pebbles-needed": pebbles_needed(),
-    "ch08.beat-bennett": min_steps_reversible(8, 4, return_moves=True)[1],
+    "ch08.beat-bennett": BEAT_BENNETT,
 }
 
 WRONG = {
@@ -44,6 +51,7 @@ WRONG = {
         "y -= x * x\n" + INVERSE.replace("y -= x * x\n", ""),                          # order kept
         INVERSE + "q += 1\n",                                                          # a dirty extra register
         INVERSE.replace("if x > 0:\n    w ^= z\n", ""),                                # the if forgotten
+        INVERSE + "i += 1\n",                                                          # the loop variable made dirty
     ],
     "ch08.clean-fibonacci": [
         "out += floor(((1 + sqrt(5)) / 2) ** n / sqrt(5) + 0.5)",                     # Binet: no uncomputation
@@ -52,6 +60,9 @@ WRONG = {
         FIB.replace("    swap(a, b)\n    a -= b", "    a -= b\n    swap(a, b)"),        # uncompute in the wrong order
         FIB + "n += 1\n",                                                              # changes n
         "for i in range(floor(((1 + sqrt(5)) / 2) ** n / sqrt(5) + 0.5)):\n    out += 1\n",  # Binet in the loop bound
+        # no uncomputation: the garbage F(n+1) hidden in a register named like a loop variable
+        "b += 1\nfor k in range(n):\n    a += b\n    swap(a, b)\nout += a\na -= out\nswap(b, i)\n",
+        FIB.split("out += a")[0] + "out += a\nswap(a, j)\nswap(b, i)\n",            # garbage moved, not cleared
     ],
     "ch08.pebbles-needed": [pebbles_needed() - 1, pebbles_needed() + 1, 9.97, pebbles_needed() + 0.3],
     "ch08.beat-bennett": [

@@ -23,7 +23,7 @@ def response(V=None, factor=2.0):
 def invert(rho, m=2.0, length=3.0, spacing=None, power=0.5):
     phi = np.asarray(rho, dtype=float) ** power
     h = length / (len(phi) + 1) if spacing is None else spacing(len(phi))
-    padded = np.concatenate([[0.0], phi, [0.0]])
+    padded = np.pad(phi, 1)   # psi = 0 on the walls
     return (padded[:-2] + padded[2:] - 2 * phi) / (2 * m * h**2 * phi)
 
 

@@ -30,7 +30,7 @@ def threshold_temperature(m, exponent=-0.25, factor=2.0):
 
 
 def best_rotation(x, y, centre=True, swap=False):
-    x, y = np.asarray(x, float), np.asarray(y, float)
+    x, y = np.array(x, np.float64), np.array(y, np.float64)
     if centre:
         x, y = x - x.mean(0), y - y.mean(0)
     s_c = np.sum(x * y)
@@ -39,7 +39,7 @@ def best_rotation(x, y, centre=True, swap=False):
 
 
 def contact_order(x, cutoff=1.5, min_sep=3, normalise=True):
-    x = np.asarray(x, dtype=float)
+    x = np.array(x, dtype=np.float64)
     n = len(x)
     i, j = np.triu_indices(n, min_sep)
     close = np.linalg.norm(x[i] - x[j], axis=1) < cutoff

@@ -38,7 +38,6 @@ centred point sets.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 import jax
@@ -296,31 +295,10 @@ def superpose(x: Any, y: Any) -> np.ndarray:
     return xc @ rot.T + y.mean(0)
 
 
-_RESIDUAL = re.compile(r"^\s*([a-z]+\d*)\[([\d,]*)\]")
-
-
 def residual_bytes(f: Any, *args: Any) -> int:
-    """Bytes that reverse mode stores for the backward pass of ``f(*args)`` (traced, not run).
+    """Bytes that reverse mode stores for the backward pass of ``f(*args)`` (traced, not run):
+    the residuals that ``jax.vjp`` keeps alive between the forward and the backward sweep
+    (:func:`helpers.ode.residual_bytes`)."""
+    from helpers.ode import residual_bytes as _residual_bytes
 
-    Sums the sizes of the residuals listed by ``jax.ad_checkpoint.print_saved_residuals``: the
-    intermediate values that ``jax.vjp`` keeps alive between the forward and the backward sweep.
-    """
-    import contextlib
-    import io
-
-    from jax.ad_checkpoint import print_saved_residuals
-
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        print_saved_residuals(f, *args)
-    total = 0
-    for line in buf.getvalue().splitlines():
-        m = _RESIDUAL.match(line)
-        if not m:
-            continue
-        dtype = {"f64": 8, "f32": 4, "i32": 4, "i64": 8, "bool": 1, "u32": 4, "f16": 2, "i8": 1}.get(m.group(1))
-        if dtype is None:
-            raise ValueError(f"residual_bytes: unknown dtype in line {line!r}")
-        shape = [int(s) for s in m.group(2).split(",") if s]
-        total += dtype * int(np.prod(shape, dtype=np.int64))
-    return total
+    return _residual_bytes(f, *args)

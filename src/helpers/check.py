@@ -209,6 +209,12 @@ def _kind_name(x: Any) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
+def _holds_boolean(items: list | tuple) -> bool:
+    """True if a (nested) list or tuple has a Python or numpy boolean among its entries."""
+    return any(isinstance(i, (bool, np.bool_)) or (isinstance(i, (list, tuple)) and _holds_boolean(i))
+               for i in items)
+
+
 def as_numbers(answer: Any, *, allow_complex: bool = False) -> tuple[np.ndarray | None, str | None]:
     """Convert a learner's answer to a float (or complex) array, or say why it is not numbers.
 
@@ -222,6 +228,8 @@ def as_numbers(answer: Any, *, allow_complex: bool = False) -> tuple[np.ndarray 
         return None, _kind_name(answer)
     if isinstance(answer, (complex, np.complexfloating)) and not allow_complex:
         return None, "a complex number"
+    if isinstance(answer, (list, tuple)) and _holds_boolean(answer):
+        return None, "a list with booleans in it"    # numpy would read [True, 3] as [1, 3]
     try:
         with np.errstate(all="ignore"):
             arr = np.asarray(answer)
@@ -252,9 +260,10 @@ def as_numbers(answer: Any, *, allow_complex: bool = False) -> tuple[np.ndarray 
         return None, _kind_name(answer)
     if kind == "c":
         if not allow_complex:
+            what = "a complex number" if arr.ndim == 0 else "an array of complex numbers"
             if np.all(arr.imag == 0):
-                return None, "a complex number (with a zero imaginary part; give the real value)"
-            return None, "complex"
+                return None, f"{what} (with a zero imaginary part; give the real value)"
+            return None, what
         return arr.astype(complex), None
     return arr.astype(float), None
 
@@ -293,7 +302,7 @@ def _diagnose_finite_output(ans: np.ndarray, ref: np.ndarray, rtol: float, atol:
     if scale > atol and np.allclose(-ans, ref, rtol=rtol, atol=atol):
         return "has the wrong sign", "check the sign convention (a minus sign, or the direction of a difference)"
     na, nr = float(np.linalg.norm(ans)), float(np.linalg.norm(ref))
-    if nr > atol and na > 0 and abs(na / nr - 1) > 0.01:
+    if ans.size > 1 and nr > atol and na > 0 and abs(na / nr - 1) > 0.01:   # any two numbers are "proportional"
         ratio = float(np.sum(ans * np.conj(ref)).real) / nr**2
         if ratio != 0 and np.allclose(ans / ratio, ref, rtol=max(rtol, 1e-6) * 10, atol=atol):
             return ("is proportional to the right result but off by a constant factor",

@@ -40,7 +40,15 @@ Both report the same counts: ``forward_steps`` (the schedule's placements), ``pe
 (never above ``n_checkpoints``) and gradients equal to store-all to rounding
 (``tests/test_checkpointing.py`` checks every schedule both ways). The compiled executor also
 reports ``evaluations`` (step evaluations it made; a residual block makes one more than its
-placements), ``pool_slots`` and ``pool_bytes`` (its buffer) and ``dispatches`` (1).
+placements), ``pool_slots`` (the slots its schedule uses) and ``pool_bytes`` (the buffer it
+allocates, ``capacity`` slots) and ``dispatches`` (1).
+
+**Compiled once per T.** The move plan is data (a table of operations), not part of the
+program: the XLA program depends on the step functions, the state's shapes, :math:`T` and the
+buffer's slots. With ``capacity="auto"`` a small state gets a buffer of :math:`T + 1` slots
+(at most 8 MiB), so a sweep over budgets and schedules at one :math:`T` compiles once; a large
+state gets exactly the slots its budget needs (the memory is the point), one program per
+budget, unless ``capacity`` names a shared size.
 
 **Memory, measured.** States stay on the device; nothing is copied to the host.
 ``measure_memory=True`` measures the peak with :func:`helpers.memory.track`: on a GPU the
@@ -53,8 +61,7 @@ states of many pages (tens of kilobytes and more). For a clean process of its ow
 
 **What changed for the chapters (compiled engine).** The API is the same; the default
 executor is now the compiled one, so ``seconds`` is a few milliseconds where it was seconds,
-and it never includes compilation (``compile_seconds``, once per step function, budget and
-shape). ``peak_bytes`` used to be ``tracemalloc``'s count of host copies of the states; it is
+and it never includes compilation (``compile_seconds``, once per program, see above). ``peak_bytes`` used to be ``tracemalloc``'s count of host copies of the states; it is
 now the measured peak of the run (``memory_method``), which for states of a few bytes is
 noise, and for states of tens of kilobytes and more is ``(n_checkpoints + c) × state size``
 with ``c`` about 2–3 (the adjoint, the working state, a temporary). To show memory against the
@@ -110,7 +117,8 @@ class CheckpointedVJP:
     (``compile_seconds``). ``executor`` is ``"compiled"`` or ``"reference"``; ``dispatches``
     counts the calls from Python into compiled code; ``evaluations`` the step evaluations made
     (``forward_steps``, plus one per residual block of the compiled executor); ``pool_slots``
-    and ``pool_bytes`` describe the compiled executor's slot buffer.
+    are the slots the compiled executor's schedule uses and ``pool_bytes`` the bytes of the slot
+    buffer it allocates (``capacity`` slots; ``extra["pool_capacity"]``).
     """
 
     x0_bar: Any
@@ -291,6 +299,7 @@ def checkpointed_vjp(
     jit: bool = True,
     executor: str = "auto",
     residuals: bool | str = "auto",
+    capacity: int | str = "auto",
 ) -> CheckpointedVJP:
     r"""Gradient of :math:`\langle \bar x_T^{\rm seed}, x_T\rangle + \sum_t c(t, x_t;\theta)`
     with respect to :math:`x_0` (and :math:`\theta`), storing at most ``n_checkpoints`` states.
@@ -314,6 +323,9 @@ def checkpointed_vjp(
     params, step_cost
         Optional parameters :math:`\theta` and running cost ``step_cost(t, x_t, params)``
         (a scalar, summed over :math:`t = 0..T`; ``t`` arrives as an integer array).
+        ``step_cost`` always receives three arguments, ``params`` included: without
+        parameters it is called as ``step_cost(t, x, None)`` (while ``step`` is then called
+        as ``step(x)``), with every executor and backend.
     backend
         ``"jax"`` or ``"tape"`` (:mod:`helpers.tape`, numpy arrays).
     measure_memory
@@ -334,6 +346,18 @@ def checkpointed_vjp(
         every paint re-linearises its step at the stored state. ``True``: always keep residuals
         (a slot is as wide as the residuals if they are larger than a state); ``False``: never
         (the same arithmetic as the reference executor, bit for bit).
+    capacity
+        Compiled executor only: the slots of its buffer, i.e. the memory it allocates for
+        stored states, and with it which calls share one compiled XLA program (the schedule
+        itself is data, so the program depends on the step functions, the state's shapes,
+        :math:`T` and this buffer). ``"auto"`` (default): :math:`T + 1` slots when they take
+        at most :data:`helpers.executor.SHARED_POOL_BYTES` (8 MiB), so every budget and
+        schedule at this :math:`T` runs in one program, compiled once; otherwise ``"exact"``.
+        ``"exact"``: exactly the slots the schedule uses (the memory of the budget; a budget
+        sweep compiles once per budget). An ``int``: that many slots, at least what the
+        schedule uses: a sweep of budgets up to it compiles once, and every run allocates
+        that many slots. ``pool_slots`` reports the slots the schedule uses, ``pool_bytes``
+        (and ``extra["pool_capacity"]``) the buffer allocated.
 
     Raises ``TypeError``/``ValueError`` naming the argument for bad arguments (checked before
     any step runs), ``ValueError`` for a budget too small for the schedule, and
@@ -361,7 +385,7 @@ def checkpointed_vjp(
         referee(moves, n_steps, n_checkpoints)
     if chosen == "compiled":
         return _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, params,
-                             step_cost, method, res_choice)
+                             step_cost, method, res_choice, _check_capacity(capacity))
 
     be = make_backend(backend, step, params, step_cost, jit)
     plan = _compact(moves)
@@ -384,11 +408,23 @@ def checkpointed_vjp(
     )
 
 
+def _check_capacity(capacity):
+    if isinstance(capacity, str) and capacity in ("auto", "exact"):
+        return capacity
+    if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)) or isinstance(capacity, str):
+        raise ValueError(f"capacity must be 'auto', 'exact' or a number of slots (an integer >= 1), "
+                         f"got {capacity!r}")
+    if capacity < 1:
+        raise ValueError(f"capacity must be 'auto', 'exact' or an integer >= 1, got {capacity!r}")
+    return int(capacity)
+
+
 def compiled_run(step, x0, n_steps, adjoint_seed, moves, params, step_cost, method, residuals,
-                 named: tuple | None = None):
+                 named: tuple | None = None, capacity: int | str = "auto"):
     """Compile ``moves`` (a legal checkpoint-game play on ``0..n_steps``) to a plan and run it
     with the compiled executor (:mod:`helpers.executor`). ``named = (schedule, budget)`` caches
-    the plan of a named schedule. Returns ``(out, plan, prepared, plan_seconds)``."""
+    the plan of a named schedule; ``capacity`` sizes the slot buffer
+    (:func:`helpers.executor.pool_capacity`). Returns ``(out, plan, prepared, plan_seconds)``."""
     from helpers.executor import compile_plan, prepare, run_plan
 
     prep = prepare(step, x0, params, adjoint_seed, step_cost, want_residuals=residuals is not False)
@@ -399,15 +435,15 @@ def compiled_run(step, x0, n_steps, adjoint_seed, moves, params, step_cost, meth
     else:
         plan = _named_plan(named[0], n_steps, named[1], use_res)
     plan_seconds = time.perf_counter() - t0
-    out = run_plan(plan, step, prep, step_cost, memory=method)
+    out = run_plan(plan, step, prep, step_cost, memory=method, residuals=use_res, capacity=capacity)
     return out, plan, prep, plan_seconds
 
 
 def _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, params, step_cost,
-                  method, res_choice) -> CheckpointedVJP:
+                  method, res_choice, capacity) -> CheckpointedVJP:
     named = None if name == "custom" else (name, n_checkpoints)
     out, plan, prep, plan_seconds = compiled_run(step, x0, n_steps, adjoint_seed, moves, params,
-                                                 step_cost, method, res_choice, named)
+                                                 step_cost, method, res_choice, named, capacity)
     return _compiled_result(out, plan, prep, name, len(moves), n_steps, n_checkpoints, plan_seconds)
 
 
@@ -420,7 +456,7 @@ def _compiled_result(out, plan, prep, name, n_moves, n_steps, n_checkpoints, pla
         peak_states=plan.peak_states, peak_state_bytes=plan.peak_states * prep.state.nbytes,
         peak_bytes=None if report is None else report.peak_bytes, schedule=name, moves=n_moves,
         n_steps=n_steps, n_checkpoints=n_checkpoints, seconds=out["seconds"],
-        extra={"plan_seconds": plan_seconds, "n_ops": plan.n_ops,
+        extra={"plan_seconds": plan_seconds, "n_ops": plan.n_ops, "pool_capacity": out["pool_slots"],
                "residual_blocks": plan.residual_blocks, "state_blocks": plan.state_blocks,
                **({} if report is None else {"memory": report})},
         executor="compiled", dispatches=out["dispatches"], evaluations=plan.evaluations,

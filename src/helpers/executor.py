@@ -8,8 +8,9 @@ Here the moves become data and the whole play is **one** compiled call.
 **From moves to operations** (:func:`compile_plan`, on the host, once per schedule). Every
 placement produces a state; it is *transient* when its only use is the very next placement
 (a walk forward, kept in the loop carry), otherwise it is *stored* in a slot of a preallocated
-buffer. Slots are recycled when the game removes a cell, so the buffer has as many slots as
-the play ever stores at once (``pool_slots`` :math:`\le` ``n_checkpoints``). The moves then
+buffer. Slots are recycled when the game removes a cell, so the play needs as many slots as
+it ever stores at once (``pool_slots`` :math:`\le` ``n_checkpoints``; the buffer allocated has
+at least that many, :func:`pool_capacity`). The moves then
 group into operations, one row each of an integer table:
 
 * an **advance** reads the state of a slot, runs the step ``n`` times and writes the result to
@@ -34,7 +35,7 @@ vector per dtype, as wide as a state, or as wide as the residuals if they are la
 the buffer is exactly ``pool_slots`` states; ``True`` always (a wider buffer when the
 residuals are larger, e.g. RK4 keeps its four stages), ``False`` never.
 
-**Data layout.** ``pool[d]`` is a ``(pool_slots, width_d)`` array for each dtype ``d`` of the
+**Data layout.** ``pool[d]`` is a ``(capacity, width_d)`` array for each dtype ``d`` of the
 state (and of the residuals); a state is the concatenation of its raveled leaves of that dtype.
 Row ``k`` of the operation table holds the columns of :data:`COLUMNS`; ``slots`` is one flat
 integer list of the slots each operation stores to or paints from. The interpreter is a
@@ -54,6 +55,15 @@ receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :ma
 conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
 memory.
 
+**One program for many plans.** The table and the slot list are arguments of the compiled
+program, padded to a length that depends on :math:`T` only (:func:`plan_shape`), so the
+program depends on the step functions, the state layout, the residual mode, :math:`T` and the
+buffer's capacity, not on the schedule or the budget. The buffer is the one thing a budget
+changes: an XLA program has fixed buffer sizes, and the buffer is the memory the budget buys.
+:func:`pool_capacity` therefore shares a buffer of :math:`T + 1` slots among all budgets when
+it is small (:data:`SHARED_POOL_BYTES`), and otherwise allocates what the plan needs unless the
+caller names a shared capacity. :func:`compilations` counts the programs compiled.
+
 **Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
 into one native function instead of a sequence of kernel calls, about three times faster per
 step. States under :data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local
@@ -72,7 +82,8 @@ import numpy as np
 from helpers.stepping import step_functions
 
 __all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
-           "residual_layout", "chunk_size", "SMALL_LOOP_BYTES"]
+           "residual_layout", "chunk_size", "SMALL_LOOP_BYTES", "plan_shape", "pool_capacity",
+           "slot_layout", "SHARED_POOL_BYTES", "compilations"]
 
 COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
            "seed", "n_rev", "rev_off", "rev_lo")
@@ -113,16 +124,19 @@ class Plan:
         return int(self.table.shape[0])
 
     def device_arrays(self, chunk: int = 1):
-        """The table and slot list padded (to a power of two, ``chunk`` spare slot entries) and
-        on the default device, with the row count: the arguments of the interpreter, made once
-        per plan."""
+        """The table and slot list padded and on the default device, with the row count: the
+        arguments of the interpreter, made once per plan. Both are padded to a length that
+        depends on :math:`T` alone (:func:`plan_shape`), so every plan of the same :math:`T`
+        (any budget, any named schedule) has the same shapes and runs in the same compiled
+        program."""
         cache = self.__dict__.setdefault("_device", {})
         if chunk not in cache:
             import jax.numpy as jnp
 
-            table = np.zeros((_pad(self.n_ops), len(COLUMNS)), np.int32)
+            n_rows, n_slots = plan_shape(self.n_steps, chunk, self.n_ops, len(self.slots))
+            table = np.zeros((n_rows, len(COLUMNS)), np.int32)
             table[:self.n_ops] = self.table
-            slots = np.zeros(_pad(len(self.slots) + chunk), np.int32)
+            slots = np.zeros(n_slots, np.int32)
             slots[:len(self.slots)] = self.slots
             cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(self.n_ops))
         return cache[chunk]
@@ -403,8 +417,20 @@ def _residual_leaves(fns, x, p, t):
 
 
 def _pad(n: int) -> int:
-    """Next power of two >= max(n, 8): plans of similar length share one compiled program."""
+    """Next power of two >= max(n, 8)."""
     return max(8, 1 << (max(n, 1) - 1).bit_length())
+
+
+def plan_shape(n_steps: int, chunk: int = 1, n_ops: int = 0, n_slot_entries: int = 0) -> tuple[int, int]:
+    r"""``(rows, slot entries)`` of the padded operation table and slot list for a plan on
+    ``n_steps`` steps: the next power of two above :math:`2(T+1)` (and above the plan's own
+    sizes, plus ``chunk`` spare slot entries). The named schedules stay within
+    :math:`2(T+1)` rows and slot entries at every budget (``tests/test_checkpointing.py``
+    checks every budget for :math:`T \le 120`), so their shapes depend on :math:`T` alone; an
+    explicit move list that stores and drops the same cells many times can exceed it and then
+    gets a program of its own."""
+    base = 2 * (int(n_steps) + 1)
+    return _pad(max(base, n_ops)), _pad(max(base, n_slot_entries) + chunk)
 
 
 SMALL_LOOP_BYTES = 384
@@ -623,6 +649,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
 
 
 _EXECUTABLES: dict = {}
+_COMPILATIONS = [0]
+
+
+def compilations() -> int:
+    """How many XLA programs the compiled executor has compiled in this process (a sweep of
+    budgets at one :math:`T` that shares its pool adds one, not one per budget)."""
+    return _COMPILATIONS[0]
 
 
 def _executable(key, fn, args):
@@ -633,6 +666,7 @@ def _executable(key, fn, args):
         return hit, 0.0
     t0 = time.perf_counter()
     compiled = fn.lower(*args).compile()
+    _COMPILATIONS[0] += 1
     _EXECUTABLES[key] = compiled
     while len(_EXECUTABLES) > 16:
         _EXECUTABLES.pop(next(iter(_EXECUTABLES)))
@@ -715,26 +749,76 @@ def _analyse(step, step_cost, has_p, tree, key_x, p_tree, key_p, want_residuals)
     return state, res, per_step
 
 
+SHARED_POOL_BYTES = 8 * 2**20
+"""Largest store-all buffer, :math:`(T+1)` slots, that ``capacity="auto"`` allocates for every
+budget (:func:`pool_capacity`): 8 MiB, small next to the few hundred MB that a Python process
+with JAX loaded holds anyway (chapter 7's ensemble of 200 Lorenz copies, 1000 steps, needs 4.8 MB)."""
+
+
+def slot_layout(prep: Prepared, residuals: bool) -> tuple:
+    """``((dtype, width), ...)`` of one slot: a state, or a step's residuals if they are wider."""
+    res = prep.res if residuals else None
+    dtypes = {d for d, _ in prep.state.widths} | ({d for d, _ in res.widths} if res else set())
+    return tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
+
+
+def pool_capacity(capacity: int | str, plan: Plan, slot_bytes: int) -> int:
+    r"""Slots of the buffer for ``plan``: ``"exact"``, the plan's own ``pool_slots`` (the
+    memory of the budget; a program per buffer size); an ``int``, that many (at least the
+    plan's; every budget up to it shares one program); ``"auto"``, :math:`T+1` slots (every
+    budget and schedule of this :math:`T` shares one program) when they take at most
+    :data:`SHARED_POOL_BYTES`, otherwise ``"exact"``.
+
+    Why not always one program per :math:`T`: an XLA program has fixed buffer shapes, and the
+    buffer *is* the memory a budget buys, so a program shared by budgets holds the largest of
+    them. For states whose store-all buffer is small that costs nothing measurable; for large
+    states the buffer follows the budget unless the caller asks for a shared capacity."""
+    if isinstance(capacity, str):
+        if capacity == "exact":
+            return plan.pool_slots
+        if capacity == "auto":
+            full = plan.n_steps + 1
+            return max(full, plan.pool_slots) if full * slot_bytes <= SHARED_POOL_BYTES else plan.pool_slots
+        raise ValueError(f"capacity must be 'auto', 'exact' or a number of slots, got {capacity!r}")
+    if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)):
+        raise TypeError(f"capacity must be 'auto', 'exact' or a number of slots, got "
+                        f"{type(capacity).__name__} {capacity!r}")
+    if capacity < plan.pool_slots:
+        raise ValueError(f"capacity={capacity} slots is smaller than the {plan.pool_slots} slots this "
+                         "schedule stores at once; use a capacity of at least the largest budget")
+    return int(capacity)
+
+
 def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | None = None,
-             *, memory: str | None = None) -> dict:
+             *, memory: str | None = None, residuals: bool | None = None,
+             capacity: int | str = "exact") -> dict:
     """Execute ``plan`` in one compiled call. Returns a dict with ``x0_bar``, ``p_bar``,
-    ``value`` (a float), ``seconds`` (the call, compiled beforehand), ``compile_seconds``,
-    ``pool_bytes`` (the slot buffer), ``memory`` (a :class:`helpers.memory.MemoryReport` of
-    the call, measured with :func:`helpers.memory.track` by the method ``memory`` unless it is
-    ``None``) and ``dispatches`` (1)."""
+    ``value`` (a float), ``seconds`` (the call, compiled beforehand), ``compile_seconds`` (0
+    when the program was compiled before), ``pool_slots`` and ``pool_bytes`` (the slot buffer
+    allocated, see :func:`pool_capacity`), ``memory`` (a :class:`helpers.memory.MemoryReport`
+    of the call, measured with :func:`helpers.memory.track` by the method ``memory`` unless
+    it is ``None``) and ``dispatches`` (1).
+
+    The compiled program depends on the step functions, the state layout, ``residuals``
+    (whether residual blocks may occur; default: whether this plan has any), the buffer's
+    slots and the padded plan shape (:func:`plan_shape`, a function of :math:`T`); the plan
+    itself is data, so plans that agree on those share one program."""
     import jax
     import jax.numpy as jnp
 
-    use_res = plan.residual_blocks > 0
+    use_res = plan.residual_blocks > 0 if residuals is None else bool(residuals)
+    if plan.residual_blocks and not use_res:
+        raise ValueError("run_plan: the plan has residual blocks but residuals=False")
     if use_res and prep.res is None:
-        raise ValueError("run_plan: the plan has residual blocks but no residual layout was prepared")
+        raise ValueError("run_plan: residual blocks need a residual layout (prepare(..., want_residuals=True))")
     res = prep.res if use_res else None
-    dtypes = {d for d, _ in prep.state.widths} | ({d for d, _ in res.widths} if res else set())
-    widths = tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
+    widths = slot_layout(prep, use_res)
+    slot_bytes = int(sum(np.dtype(d).itemsize * w for d, w in widths))
+    n_slots = pool_capacity(capacity, plan, slot_bytes)
     has_p = prep.params is not None
     chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
-                      widths, plan.pool_slots, chunk)
+                      widths, n_slots, chunk)
     table, slots, n_ops = plan.device_arrays(chunk)
     args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
     leaves, tree = jax.tree_util.tree_flatten(args[3:])
@@ -754,7 +838,6 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
         out = jax.block_until_ready(compiled(*args))
         seconds = time.perf_counter() - t0
     x0_bar, p_bar, value = out
-    pool_bytes = int(plan.pool_slots * sum(np.dtype(d).itemsize * w for d, w in widths))
     return {"x0_bar": x0_bar, "p_bar": p_bar, "value": float(value), "seconds": seconds,
-            "compile_seconds": compile_seconds, "pool_bytes": pool_bytes, "memory": report,
-            "dispatches": 1}
+            "compile_seconds": compile_seconds, "pool_slots": n_slots, "pool_bytes": n_slots * slot_bytes,
+            "memory": report, "dispatches": 1}

@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from functools import partial
 from typing import Any, Callable
 
@@ -412,17 +413,39 @@ def odeint_adjoint(
     return _odeint_adjoint(f, y0, float(t0), float(t1), n, _float_leaves(params), m)
 
 
+_RESIDUAL = re.compile(r"^\s*([a-z]+\d*)\[([\d,]*)\]")
+_ITEMSIZE = {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i64": 8, "i32": 4, "i16": 2, "i8": 1,
+             "u64": 8, "u32": 4, "u8": 1, "bool": 1, "c64": 8, "c128": 16}
+
+
 def residual_bytes(fun: Callable[..., Any], *args: Any) -> int:
     r"""Bytes of the arrays that reverse mode keeps from the forward pass of ``fun(*args)``.
 
-    ``jax.vjp(fun, *args)`` returns a pullback that closes over the *residuals*: the
-    intermediate values the backward pass needs. This function sums their sizes. For
-    backpropagation through :func:`odeint_rk4` the sum grows linearly with the number of
-    steps (every stage of every step is kept); for :func:`odeint_adjoint` it is the size of
-    :math:`y(t_1)` (plus the parameters), whatever the number of steps. It counts what is
-    *held*, not the peak working memory of the backward pass itself.
+    Reverse mode saves *residuals*: the intermediate values the backward pass needs, which the
+    pullback of ``jax.vjp(fun, *args)`` closes over. This function sums their sizes as JAX lists
+    them (``jax.ad_checkpoint.print_saved_residuals``), by tracing ``fun`` without compiling or
+    running it. For backpropagation through :func:`odeint_rk4` the sum grows linearly with the
+    number of steps (every stage of every step is kept); for :func:`odeint_adjoint` it is the
+    size of :math:`y(t_1)` and the parameters (plus ``checkpoints`` stored states), whatever the
+    number of steps. It counts what is *held*, not the peak working memory of the backward pass.
     """
+    import contextlib
+    import io
+
+    from jax.ad_checkpoint import print_saved_residuals
+
     if not callable(fun):
         raise TypeError(f"residual_bytes: fun must be a function, got {type(fun).__name__}")
-    _, pullback = jax.vjp(fun, *args)
-    return int(sum(getattr(leaf, "nbytes", 0) for leaf in jax.tree_util.tree_leaves(pullback)))
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        print_saved_residuals(fun, *args)
+    total = 0
+    for line in buf.getvalue().splitlines():
+        m = _RESIDUAL.match(line)
+        if not m:
+            continue
+        if m.group(1) not in _ITEMSIZE:
+            raise ValueError(f"residual_bytes: unknown dtype in the residual {line.strip()!r}")
+        shape = [int(v) for v in m.group(2).split(",") if v]
+        total += _ITEMSIZE[m.group(1)] * math.prod(shape)
+    return int(total)

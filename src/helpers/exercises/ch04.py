@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.check import _emit, check_function, check_value, check_vjp, first_failure, function_answer
+from helpers.check import _emit, as_numbers, check_function, check_value, check_vjp, first_failure, function_answer
 from helpers.exercises import exercise, reference
 
 # --------------------------------------------------------------------------- the stack program
@@ -24,7 +24,9 @@ STACK_POINTS = [(0.6, 1.7), (-1.2, 0.3), (2.0, -0.5), (0.0, 4.0)]
 ))
 def _stack_program(answer):
     return check_function(answer, reference("ch04.stack-program"), STACK_POINTS, unpack=True,
-                          rtol=1e-12, name="Your (x_bar, z_bar)")
+                          rtol=1e-12, name="Your (x_bar, z_bar)",
+                          hint="entry 0 is x_bar, entry 1 is z_bar: work that adjoint out on paper for "
+                               "one input and compare it with each pop of your backward sweep.")
 
 
 # --------------------------------------------------------------------------- topological backward
@@ -80,7 +82,9 @@ def _topo_backward(answer):
                 return
             yield check_value([n.grad for n in nodes[:N_GRAPH_INPUTS]], ref, rtol=1e-12, atol=1e-12,
                               name=f"The gradient your backward pass leaves on the three inputs of random graph {seed}",
-                              quiet=True, diagnose=True)
+                              quiet=True, diagnose=True,
+                              hint="is every node processed exactly once, and only after every node "
+                                   "that uses it?")
 
     return first_failure(verdicts(), f"Your backward pass is correct on {len(GRAPH_SEEDS)} random graphs "
                          "with fan-out.")
@@ -175,6 +179,20 @@ def _part(answer, k: int):
 @function_answer("Your heat_step_vjp")
 def _heat_step_vjp(answer):
     cases = heat_cases()
+    # What the learner returns must be a pair of real arrays: refuse None, a single array, complex
+    # or non-numeric entries here (the VJP test below would cast complex values to real).
+    u0, r0, b0 = cases[0]
+    out = answer(u0.copy(), r0.copy(), b0.copy())
+    if out is None:
+        return _emit("wrong", "Your heat_step_vjp returned None: is a return statement missing?", False)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        return _emit("wrong", "Your heat_step_vjp should return a pair (u_bar, r_bar), like "
+                     "return u_bar, r_bar.", False)
+    for what, part in zip(("u_bar", "r_bar"), out):
+        _, problem = as_numbers(part)
+        if problem is not None:
+            return _emit("wrong", f"The {what} of your heat_step_vjp should be a real array, but it is {problem}.",
+                         False)
 
     def verdicts():
         for k, (u, r, _) in enumerate(cases):

@@ -120,8 +120,25 @@ def _jit_safe(answer):
     except jax.errors.ConcretizationTypeError:
         return _emit("wrong", "jax.jit cannot trace your function: it still branches on the value of "
                      "its argument with a Python if (or converts it with float/bool).", False)
-    return check_function(lambda x: float(jitted(x)), [branchy(x) for x in JIT_POINTS], JIT_POINTS,
-                          rtol=1e-12, name="Your jitted function")
+    except jax.errors.TracerArrayConversionError:
+        return _emit("wrong", "jax.jit cannot trace your function: it hands the traced argument to a "
+                     "plain numpy function (np.where, np.sin, ...), which needs a concrete array. Use "
+                     "the jax.numpy versions (jnp.where, ...).", False)
+    v = check_function(lambda x: float(jitted(x)), [branchy(x) for x in JIT_POINTS], JIT_POINTS,
+                       rtol=1e-12, name="Your jitted function", quiet=True)
+    if v.status == "wrong" and "point" in v.details:
+        # A finite real value that differs: a branch or a threshold is wrong. Say so, instead of the
+        # generic diagnosis of a single number ("off by a constant factor", "close but not accurate").
+        x = v.details["point"]
+        try:
+            got = float(jitted(x))
+        except Exception:  # noqa: BLE001 - not a plain number: keep the type message
+            return v
+        if np.isfinite(got):
+            return _emit("wrong", f"Your jitted function, called with {x:g}, does not give what "
+                         f"ch05.branchy({x:g}) gives: which branch does that x take, and is the formula "
+                         "of that branch right?", False, point=x)
+    return v
 
 
 def _describe_spectrum(case) -> str:

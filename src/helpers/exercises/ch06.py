@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers.check import as_numbers, check_function, check_value, check_vjp
 from helpers.exercises import exercise, reference
-from helpers.check import first_failure, function_answer
+from helpers.check import _emit, first_failure, function_answer
 
 
 # ----------------------------------------------------------------------------- data
@@ -185,6 +185,14 @@ def _fixed_point_vjp(answer):
     def rule(theta, x_bar):
         return np.asarray(answer(theta, fixed_point(theta), x_bar), dtype=float)
 
+    # A complex (or non-numeric) theta_bar must be refused, not cast to its real part.
+    probe_theta = FP_THETAS[0]
+    out = answer(probe_theta, fixed_point(probe_theta), np.random.default_rng(75).standard_normal(probe_theta.size))
+    if out is not None:
+        _, problem = as_numbers(out)
+        if problem is not None:
+            return _emit("wrong", "Your fixed_point_vjp should return a real array theta_bar (one number per "
+                         f"parameter), but it returned {problem}.", False)
     return first_failure((check_vjp(fixed_point, rule, theta, quiet=True,
                                     name=f"Your implicit adjoint of the fixed point (test case {k + 1})")
                           for k, theta in enumerate(FP_THETAS)),
@@ -209,6 +217,9 @@ def _wirtinger(answer) -> object:
     "in ascending order.",
 ))
 def _taylor_detect(answer) -> object:
+    if isinstance(answer, (list, tuple)) and any(isinstance(a, (bool, np.bool_)) for a in answer):
+        return _emit("wrong", "Your list of the wrong gradients' indices should hold whole numbers (the "
+                     "indices), but it has a boolean (True/False) in it.", False)
     arr, _ = as_numbers(answer)
     if arr is not None and arr.ndim == 1:
         answer = np.sort(arr)                        # the order of the indices does not matter

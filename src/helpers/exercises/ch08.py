@@ -56,6 +56,27 @@ def _run(prog, label, **registers):
         return None, _emit("wrong", f"{label} raised {type(exc).__name__}: {exc}.", False)
 
 
+def _loop_variables(*sources: str) -> set[str]:
+    """The loop variables of the programs ``sources`` that no statement writes otherwise: a finished
+    loop leaves its variable at its last value, which is bookkeeping, not garbage. A name that is
+    also the target of an update or a swap is a register like any other and must end clean."""
+    loops, written = set(), set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                loops.add(node.target.id)
+            elif isinstance(node, ast.AugAssign):
+                for sub in ast.walk(node.target):
+                    if isinstance(sub, ast.Name):
+                        written.add(sub.id)
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "swap":
+                for arg in node.args:
+                    for sub in ast.walk(arg):
+                        if isinstance(sub, ast.Name):
+                            written.add(sub.id)
+    return loops - written
+
+
 def _starts():
     for seed in INVERSE_SEEDS:
         rng = np.random.default_rng(seed)
@@ -76,13 +97,14 @@ def _inverse(answer):
     if bad is not None:
         return bad
     prog = parse(PROGRAM)
+    loop_vars = _loop_variables(PROGRAM, answer)
     count = 0
     for start in _starts():
         forward = prog.run(**start)
         back, bad = _run(inv, "Your inverse", **forward)
         if bad is not None:
             return bad
-        wrong = sorted(k for k in set(back) | set(start) if k != "i" and
+        wrong = sorted(k for k in set(back) | set(start) if k not in loop_vars and
                        np.any(np.asarray(back.get(k, 0)) != np.asarray(start.get(k, 0))))
         if wrong:
             extra = [k for k in wrong if k not in start]
@@ -153,6 +175,7 @@ def _clean_fibonacci(answer):
                      "and then uncompute.", False)
     if "out" not in prog.registers:
         return _emit("wrong", "Your program never writes the register 'out'.", False)
+    loop_vars = _loop_variables(answer)
     a, b = 0, 1
     fib = {}
     for k in range(max(FIB_NS) + 1):
@@ -168,7 +191,7 @@ def _clean_fibonacci(answer):
         if regs["out"] != fib[n]:
             return _emit("wrong", f"For n = {n} your program does not leave F(n) in out "
                          "(with F(0) = 0, F(1) = 1).", False)
-        dirty = sorted(k for k, v in regs.items() if k not in ("n", "out", "i") and np.any(np.asarray(v) != 0))
+        dirty = sorted(k for k, v in regs.items() if k not in {"n", "out"} | loop_vars and np.any(np.asarray(v) != 0))
         if dirty:
             return _emit("wrong", f"For n = {n} your program leaves garbage in {dirty}: copy the result "
                          "into out, then uncompute.", False)
@@ -189,8 +212,9 @@ def _pebbles_needed(answer):
 @exercise("ch08.beat-bennett", hints=(
     "Bennett splits the 8 cells into two equal halves. Try splitting the board unequally: park a "
     "pebble earlier or later, and count the steps of each part.",
-    "The exhaustive search pebble.min_steps_reversible(8, 4) tells you how few steps are possible; "
-    "pebble.render_text shows a play move by move.",
+    "Park a pebble on cell 4 using all four pebbles, reach cell 8 from there with the three that "
+    "are left, then undo the parking with what remains; count the steps of each part "
+    "(pebble.render_text shows a play move by move).",
 ))
 def _beat_bennett(answer):
     n, p = BOARD

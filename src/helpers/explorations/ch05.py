@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from helpers import dual, tape
 from helpers.explore import Choice, Explorer
@@ -104,9 +104,12 @@ def _draw(axes, n: int, m: int):
         ax.axvline(here, color="0.6", ls=":", lw=1.5)
         ax.set_xticks(SIZES, [str(k) for k in SIZES])
         ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))   # 0.2, 0.5, 1, 2, ...
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))       # plain numbers, not 10^x
+        ax.yaxis.set_minor_formatter(NullFormatter())                      # unlabelled minor ticks
         ax.set_xlabel(f"{moving} ({fixed})")
     axes[0, 0].set_ylabel("time for the Jacobian (ms)")
-    axes[0, 0].legend(loc="upper left", fontsize=9)
+    axes[0, 0].legend(loc="best", fontsize=9)             # wherever the curves leave room
     t_fwd, t_rev = jacobian_times(n, m)
     return {"forward passes": n, "reverse passes": m, "forward (ms)": 1e3 * t_fwd,
             "reverse (ms)": 1e3 * t_rev, "faster": "forward" if t_fwd < t_rev else "reverse"}

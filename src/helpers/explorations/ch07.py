@@ -41,7 +41,11 @@ def _play(schedule: str, T: int, delta: int):
         fits = [s for s in range(1, T + 1) if uniform_peak(T, s) <= delta]
         if not fits:
             return None
-        moves = uniform_moves(T, segment=max(fits))
+        # the cheapest segment length that fits (fewest steps, then fewest pebbles): the play the
+        # right panel's uniform curve counts, so that the circle sits on it
+        best = min(fits, key=lambda s: (sum(a == "place" for a, _ in uniform_moves(T, segment=s)),
+                                        uniform_peak(T, s), -s))
+        moves = uniform_moves(T, segment=best)
     else:  # recompute all: three pebbles whatever the budget
         moves = recompute_all_moves(T)
     g = CheckpointGame(T, delta)
