@@ -1,4 +1,6 @@
-"""Tests of helpers.gaussians (s-type Gaussian integrals, RHF SCF) and helpers.fixedpoint."""
+"""Tests of helpers.gaussians: s-type Gaussian integrals, the RHF SCF, the structure of its
+energy gradient (Hellmann-Feynman + Pulay), the implicit response (a polarizability) and clear
+errors on bad input."""
 
 import math
 
@@ -80,19 +82,6 @@ def test_bad_input_messages():
         g.even_tempered(3, 0.1, 0.5)
 
 
-def test_fixed_point_implicit_gradient_scalar():
-    from helpers.fixedpoint import fixed_point
-
-    # x = cos(theta x) has dx/dtheta = -x sin(theta x) / (1 + theta sin(theta x))
-    G = lambda x, th: jnp.cos(th * x)  # noqa: E731
-    th = 0.8
-    x = float(fixed_point(G, th, 0.5))
-    assert abs(x - math.cos(th * x)) < 1e-11
-    dx = float(jax.grad(lambda t: fixed_point(G, t, 0.5))(th))
-    ref = -x * math.sin(th * x) / (1 + th * math.sin(th * x))
-    assert abs(dx - ref) < 1e-10
-
-
 def test_mask_switches_functions_off():
     a = jnp.array([0.2, 1.3, 7.0])
     c = jnp.zeros((3, 3))
@@ -105,3 +94,88 @@ def test_mask_switches_functions_off():
     assert float(grad[2]) == 0.0
     with pytest.raises(ValueError, match="mask"):
         g.one_electron_energy(a, c, ORIGIN, [1.0], mask=[1, 0])
+
+
+def test_dipole_matrix_centroid_and_symmetry():
+    a = jnp.array([0.4, 1.1, 2.5])
+    c = jnp.array([[0.0, 0.0, -0.3], [0.0, 0.0, 0.8], [0.1, 0.0, 0.2]])
+    D = np.asarray(g.dipole_matrix(a, c, axis=2))
+    assert np.allclose(np.diag(D), np.asarray(c[:, 2]))                 # <g_A|z|g_A> = A_z
+    assert np.allclose(D, D.T)
+    # off-diagonal element by quadrature along z (the x, y factors are the overlaps)
+    z = np.linspace(-12, 12, 24001)
+    ga = lambda al, zc: (2 * al / np.pi) ** 0.25 * np.exp(-al * (z - zc) ** 2)  # noqa: E731
+    sx = ((2 * 0.4 / np.pi) * (2 * 1.1 / np.pi)) ** 0.25 * np.sqrt(np.pi / 1.5)
+    ref = sx * sx * np.trapezoid(ga(0.4, -0.3) * z * ga(1.1, 0.8), z)
+    assert abs(D[0, 1] - ref) < 1e-10
+    with pytest.raises(ValueError, match="axis"):
+        g.dipole_matrix(a, c, axis=3)
+
+
+def test_energy_gradient_is_hellmann_feynman_plus_pulay_and_the_adjoint_is_trivial():
+    from helpers.fixedpoint import adjoint_solve
+
+    la = jnp.log(jnp.asarray(g.even_tempered(3, 0.3, 4.0)))
+    c0 = jnp.zeros((3, 3))
+    ints = g.integrals(jnp.exp(la), c0, ORIGIN, [2.0])
+    P = g.scf_density(ints, 2)
+    step = lambda P, th: g.scf_map(P, th, 1)  # noqa: E731
+    P_bar = jax.grad(g.hf_energy)(P, ints)
+    w, _, k = adjoint_solve(step, ints, P, P_bar)
+    assert float(jnp.max(jnp.abs(w - P_bar))) < 1e-12 and int(k) <= 2
+    F = g.fock_matrix(P, ints.H, ints.eri)
+    W = 0.5 * P @ F @ P
+    hf = jax.grad(lambda x: g.hf_energy(P, g.integrals(jnp.exp(x), c0, ORIGIN, [2.0])))(la)
+    pulay = -jax.grad(lambda x: jnp.sum(W * g.overlap_matrix(jnp.exp(x), c0)))(la)
+    ad = jax.grad(lambda x: g.scf_energy_implicit(jnp.exp(x), c0, ORIGIN, [2.0]))(la)
+    assert np.allclose(np.asarray(hf + pulay), np.asarray(ad), atol=1e-10)
+    assert np.max(np.abs(np.asarray(hf - ad))) > 1e-3
+
+
+def test_polarizability_by_implicit_differentiation_matches_finite_differences():
+    # two Gaussians on each of two protons (H2 at R = 1.4 bohr)
+    a = jnp.array([0.25, 1.7, 0.25, 1.7])
+    c = jnp.zeros((4, 3)).at[:, 2].set(jnp.array([-0.7, -0.7, 0.7, 0.7]))
+    nuclei = np.array([[0, 0, -0.7], [0, 0, 0.7]])
+    D = g.dipole_matrix(a, c, 2)
+    ints0 = g.integrals(a, c, nuclei, [1.0, 1.0])
+    mu = jax.jit(lambda f: -jnp.sum(g.scf_density(ints0._replace(H=ints0.H + f * D), 2) * D))
+    alpha = float(jax.jit(jax.grad(mu))(0.0))
+    fd = (float(mu(1e-4)) - float(mu(-1e-4))) / 2e-4
+    assert alpha > 1.0 and abs(alpha - fd) < 1e-6 * alpha
+
+
+@pytest.mark.parametrize("bad", [np.array([1.0, np.nan]), np.array([1.0, np.inf]), np.array([1.0, 0.0])])
+def test_bad_exponents_are_refused(bad):
+    with pytest.raises(ValueError, match="finite positive"):
+        g.overlap_matrix(bad, np.zeros((2, 3)))
+
+
+def test_more_bad_inputs():
+    with pytest.raises(ValueError, match="centers must be finite"):
+        g.overlap_matrix(np.array([1.0, 2.0]), np.array([[0, 0, 0], [0, 0, np.nan]]))
+    with pytest.raises(ValueError, match="same position"):
+        g.nuclear_repulsion(np.zeros((2, 3)), [1.0, 1.0])
+    with pytest.raises(ValueError, match="charges must be finite"):
+        g.nuclear_matrix(np.array([1.0]), np.zeros((1, 3)), ORIGIN, [np.nan])
+    with pytest.raises(ValueError, match="shape"):
+        g.nuclear_matrix(np.array([1.0]), np.zeros((1, 3)), np.zeros((1, 2)), [1.0])
+    with pytest.raises(ValueError, match="t >= 0"):
+        g.boys0(-1.0)
+    with pytest.raises(ValueError, match="positive definite"):
+        g.generalized_eigh(np.eye(2), np.array([[1.0, 1.0], [1.0, 1.0]]))
+    with pytest.raises(ValueError, match="square"):
+        g.generalized_eigh(np.eye(2), np.eye(3))
+    with pytest.raises(ValueError, match="0 \\(off\\) or 1"):
+        g.one_electron_energy(jnp.array([0.2, 1.3]), jnp.zeros((2, 3)), ORIGIN, [1.0], mask=[1, 0.5])
+    with pytest.raises(ValueError, match="alpha0"):
+        g.even_tempered(3, np.nan, 4.0)
+    with pytest.raises(ValueError, match="n >= 1"):
+        g.even_tempered(2.5, 0.1, 4.0)
+    ints = g.integrals(jnp.array([0.5, 2.0]), jnp.zeros((2, 3)), ORIGIN, [2.0])
+    with pytest.raises(ValueError, match="n_occ"):
+        g.scf_map(jnp.zeros((2, 2)), ints, 3)
+    with pytest.raises(TypeError, match="Integrals"):
+        g.scf_density({"S": 1}, 2)
+    with pytest.raises(ValueError, match="even number"):
+        g.scf_density(ints, 3)

@@ -1,89 +1,107 @@
-"""Checks for chapter 12, fully variational Hartree-Fock (book/part4/ch12_hartree_fock.ipynb)."""
+"""Checks for chapter 12, fully variational Hartree-Fock (book/part4/ch12_hartree_fock.ipynb).
+
+Every checker compares with reference data (``reference(label)``) computed ahead of time by the
+instructor's solutions, or referees the answer with the book's helpers (the H2+ energy of the
+learner's parameters) without computing the answer itself.
+"""
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
-
 import numpy as np
 
-from helpers.check import _emit, check_value
-from helpers.exercises import exercise
+from helpers.check import _emit, as_numbers, check_value
+from helpers.exercises import exercise, reference
 
+#: H2+ with the protons at z = -1 and +1 bohr (R = 2 bohr).
+H2PLUS_NUCLEI = np.array([[0.0, 0.0, -1.0], [0.0, 0.0, 1.0]])
 #: H2+ at R = 2 bohr: the exact (Born-Oppenheimer) total energy, Ha.
 H2PLUS_EXACT = -0.6026342144949
-#: The best total energy of four s Gaussians with free exponents and centres on the axis
-#: (the reference solution, L-BFGS from exponents (0.2, 1.3) on each nucleus), Ha.
-H2PLUS_FOUR_S = -0.5902493050
+#: The fixed basis of the dE/dZ exercise: alpha_k = 0.25 * 4**k, k = 0..3.
+DEDZ_BASIS = (4, 0.25, 4.0)
+#: The even-tempered basis of the virial exercise: alpha_k = 0.1 * 4**k, k = 0..2.
+VIRIAL_BASIS = (3, 0.1, 4.0)
 
 
-@exercise("ch12.ion-single-gaussian")
+@exercise("ch12.ion-single-gaussian", hints=(
+    "With one Gaussian the energy is the expectation value of the Hamiltonian: write E(alpha) "
+    "for nuclear charge Z and minimise it over alpha, by hand or with L-BFGS and jax.grad.",
+    "E(alpha) = 3 alpha / 2 - 2 Z sqrt(2 alpha / pi); compare with the hydrogen case Z = 1 and "
+    "ask how lengths and energies scale with Z.",
+))
 def _ion(answer):
-    # E(alpha) = 3 alpha / 2 - 2 Z sqrt(2 alpha / pi), minimum -4 Z^2 / (3 pi) at Z = 2
-    return check_value(answer, -16.0 / (3.0 * math.pi), rtol=1e-7, name="The He+ energy with one Gaussian",
-                       hint="the potential term scales with Z; minimise E(alpha) over alpha (or over log alpha)")
+    return check_value(answer, reference("ch12.ion-single-gaussian"), rtol=1e-7,
+                       name="The He+ energy with one optimised Gaussian")
 
 
-@exercise("ch12.virial")
+@exercise("ch12.virial-scale", hints=(
+    "Hold the coefficients fixed: then the energy of the scaled basis is a quadratic polynomial "
+    "in lambda. Its two coefficients are expectation values in the unscaled basis.",
+    "Compute <T> = c^T T c and <V> = c^T V c with the lowest eigenvector of the generalised "
+    "problem (c^T S c = 1), then minimise lambda^2 <T> + lambda <V> over lambda.",
+))
 def _virial(answer):
-    return check_value(answer, 2.0, rtol=1e-5, name="The ratio -<V>/<T>",
-                       hint="optimise all exponents tightly (gtol ~ 1e-10), then take <T> = c^T T c and "
-                       "<V> = c^T V c with the normalised lowest eigenvector c (c^T S c = 1)")
+    return check_value(answer, reference("ch12.virial-scale"), rtol=1e-5,
+                       name="The scale factor lambda* of the even-tempered basis")
 
 
-@lru_cache(maxsize=1)
-def helium_dE_dZ_reference() -> float:
-    """dE/dZ of the converged RHF energy of a two-electron atom at Z = 2 in the even-tempered
-    basis alpha_k = 0.25 * 4**k, k = 0..3 (by the implicit function theorem)."""
-    import jax
-    import jax.numpy as jnp
-
-    from helpers.gaussians import even_tempered, scf_energy_implicit
-
-    a = jnp.asarray(even_tempered(4, 0.25, 4.0))
-    f = lambda Z: scf_energy_implicit(a, jnp.zeros((4, 3)), np.zeros((1, 3)), jnp.reshape(Z, (1,)))  # noqa: E731
-    return float(jax.grad(f)(2.0))
-
-
-@exercise("ch12.de-dz")
+@exercise("ch12.de-dz", hints=(
+    "Make the nuclear charge a JAX value Z, build the charges array from it, and take jax.grad "
+    "of the converged RHF energy with respect to Z.",
+    "gs.scf_energy_implicit(alpha, centres, nuclei, jnp.reshape(Z, (1,))) is differentiable in "
+    "Z; the basis is fixed, so there is no Pulay term.",
+))
 def _dedz(answer):
-    return check_value(answer, helium_dE_dZ_reference(), rtol=1e-6, name="dE/dZ for helium",
-                       hint="make the charges a JAX array built from Z and take jax.grad of "
-                       "scf_energy_implicit with respect to Z; the result is <sum_i -1/r_i>, negative")
+    return check_value(answer, reference("ch12.de-dz"), rtol=1e-6, name="dE/dZ for the two-electron atom")
 
 
 def h2plus_energy(params) -> float:
-    """Total energy of H2+ (nuclei at z = -1, +1 bohr) in four s Gaussians with
-    ``params = [log alpha_1..4, z_1..4]`` (centres on the bond axis)."""
+    """Total energy of H2+ (protons at z = -1, +1 bohr) in four s Gaussians with
+    ``params = [ln alpha_1..4, z_1..4]`` (centres on the bond axis)."""
     import jax.numpy as jnp
 
     from helpers.gaussians import one_electron_energy
 
     x = np.asarray(params, dtype=float).reshape(-1)
     if x.shape != (8,):
-        raise ValueError(f"params must hold 8 numbers [log alpha_1..4, z_1..4], got shape {np.shape(params)}")
+        raise ValueError(f"params must hold 8 numbers [ln alpha_1..4, z_1..4], got shape {np.shape(params)}")
     a = jnp.exp(jnp.asarray(x[:4]))
     c = jnp.zeros((4, 3)).at[:, 2].set(jnp.asarray(x[4:]))
-    nuclei = np.array([[0.0, 0.0, -1.0], [0.0, 0.0, 1.0]])
-    return float(one_electron_energy(a, c, nuclei, [1.0, 1.0]))
+    return float(one_electron_energy(a, c, H2PLUS_NUCLEI, [1.0, 1.0]))
 
 
-@exercise("ch12.h2plus-centres")
+@exercise("ch12.h2plus-centres", hints=(
+    "Write the energy as a function of one array of 8 parameters, [ln alpha_1..4, z_1..4], and "
+    "minimise it with L-BFGS fed by jax.value_and_grad; the exponents in logarithms stay positive.",
+    "Start from exponents 0.2 and 1.3 on each proton (z = -1 and +1) and let all eight "
+    "parameters move together; a tight convergence tolerance (gtol ~ 1e-10) helps.",
+))
 def _h2plus(answer):
-    x = np.asarray(answer, dtype=float)
-    if x.shape != (8,):
-        return _emit("wrong", f"The parameters should be an array of 8 numbers [log alpha_1..4, z_1..4], "
-                     f"got shape {x.shape}.", False)
-    e = h2plus_energy(x)
+    x, problem = as_numbers(answer)
+    if problem is not None:
+        return _emit("wrong", f"The parameters should be an array of 8 numbers [ln alpha_1..4, z_1..4], "
+                     f"but your answer is {problem}.", False)
+    if x.size != 8 or x.ndim > 1:
+        return _emit("wrong", "The parameters should be a flat array of 8 numbers [ln alpha_1..4, z_1..4], "
+                     f"but yours has {x.size} number{'s' if x.size != 1 else ''}"
+                     f"{' in a ' + '×'.join(map(str, x.shape)) + ' array' if x.ndim > 1 else ''}.", False)
+    if not np.all(np.isfinite(x)):
+        return _emit("wrong", "Your parameters contain NaN or infinity: check the optimiser's result "
+                     "(did it diverge?) before storing it.", False)
+    if np.any(np.abs(x[:4]) > 30):
+        return _emit("wrong", "The first four numbers should be logarithms of exponents; some of yours are "
+                     "so large that the exponents overflow. Did you store the exponents themselves?", False)
+    try:
+        e = h2plus_energy(x)
+    except ValueError:
+        return _emit("wrong", "With your parameters two basis functions are (nearly) identical, so the "
+                     "overlap matrix is singular and the energy is undefined. Optimise from the suggested "
+                     "starting point.", False)
     if not np.isfinite(e):
-        return _emit("wrong", "The energy of your parameters is not finite: are two centres and exponents "
-                     "identical (a singular overlap matrix)?", False)
+        return _emit("wrong", "The energy of your parameters is not finite; check them.", False)
     if e < H2PLUS_EXACT - 1e-6:
-        return _emit("wrong", f"Your parameters give E = {e:.6f} Ha, below the exact {H2PLUS_EXACT:.6f} Ha: "
-                     "impossible for a variational energy; check the nuclear positions.", False)
-    if e <= H2PLUS_FOUR_S + 2e-5:
-        return _emit("correct", f"Your optimised parameters give E = {e:.6f} Ha "
-                     f"({e - H2PLUS_EXACT:.4f} Ha above the exact {H2PLUS_EXACT:.4f} Ha): correct.", False)
-    return _emit("wrong", f"Your parameters give E = {e:.6f} Ha; four s Gaussians with free centres can reach "
-                 "about 0.012 Ha above the exact energy. Hint: optimise exponents (in logs) AND centres "
-                 "together with L-BFGS and jax.value_and_grad, starting from two Gaussians per nucleus.", False)
+        return _emit("wrong", f"Your parameters give E = {e:.6f} Ha, below the exact energy of H2+: "
+                     "impossible for a variational energy; check the positions of the protons.", False)
+    if e <= reference("ch12.h2plus-centres") + 2e-6:
+        return _emit("correct", f"Your optimised parameters give E = {e:.6f} Ha: correct.", False)
+    return _emit("wrong", f"Your parameters give E = {e:.6f} Ha, which is not the minimum that four s "
+                 "Gaussians with free exponents and centres reach.", False)

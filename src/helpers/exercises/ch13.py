@@ -1,67 +1,72 @@
-"""Checks for chapter 13, differentiable tensor networks (book/part4/ch13_tensor_networks.ipynb)."""
+"""Checks for chapter 13, differentiable tensor networks (book/part4/ch13_tensor_networks.ipynb).
+
+Every checker compares with reference data (``reference(label)``), computed ahead of time by the
+instructor's solutions at the inputs fixed here.
+"""
 
 from __future__ import annotations
-
-import itertools
-import math
 
 import numpy as np
 
 from helpers.check import check_function, check_value
-from helpers.exercises import exercise
+from helpers.exercises import exercise, reference
+
+#: The exercises' fixed inputs.
+TORUS_K = 0.4
+ENERGY_K, ENERGY_CHI, ENERGY_STEPS = 0.3, 8, 20
+CHAIN_K, CHAIN_H = 0.5, 0.1
 
 
-def torus_2x2_partition_function(K: float) -> float:
-    """Z of the 2x2 periodic Ising lattice by brute force. On a 2x2 torus each neighbouring pair
-    is joined by two bonds (one direct, one through the boundary): 8 bonds, 16 configurations."""
-    Z = 0.0
-    for s in itertools.product((-1, 1), repeat=4):
-        a, b, c, d = s  # (0,0) (1,0) / (0,1) (1,1)
-        E = 2 * (a * b + c * d + a * c + b * d)
-        Z += math.exp(K * E)
-    return Z
+def _mps_cases() -> list[np.ndarray]:
+    """Random, non-symmetric MPS tensors (two seeds, two bond dimensions)."""
+    return [np.random.default_rng(seed).standard_normal((D, 2, D)) for seed, D in ((0, 2), (1, 3), (2, 4))]
 
 
-@exercise("ch13.torus-2x2")
+#: Test tensors of the transfer-matrix exercise.
+MPS_CASES = _mps_cases()
+
+
+@exercise("ch13.torus-2x2", hints=(
+    "Name the four sites a, b (top row) and c, d (bottom row). On a 2×2 torus the right neighbour "
+    "of b is a again, so every pair of neighbours shares two bonds: write down which leg of which "
+    "tensor each of the eight bond indices joins.",
+    "Each einsum index must appear exactly twice: once as a right (or down) leg and once as the "
+    "matching left (or up) leg of the neighbour. The brute-force energy of a configuration counts "
+    "each neighbouring pair twice.",
+))
 def _torus(answer):
-    return check_value(answer, torus_2x2_partition_function(0.4), rtol=1e-10,
-                       name="Z of the 2x2 torus at K = 0.4",
-                       hint="connect the r leg of each tensor to the l leg of its right neighbour and "
-                       "the d leg to the u leg of the one below, with wrap-around; one einsum does it")
+    return check_value(answer, reference("ch13.torus-2x2"), rtol=1e-10, name="Z of the 2×2 torus at K = 0.4")
 
 
-@exercise("ch13.energy-forward")
+@exercise("ch13.energy-forward", hints=(
+    "The energy per site is minus the derivative of ln Z/N with respect to K. One input and one "
+    "output: forward mode with tangent 1 gives the derivative in one pass.",
+    "jax.jvp(f, (K,), (1.0,)) returns (f(K), f'(K)) for f = lambda K: trg.trg_lnz(K, 8, 20); "
+    "mind the sign of u.",
+))
 def _energy(answer):
-    from helpers.trg import onsager_energy
-
-    return check_value(answer, onsager_energy(0.3), rtol=0, atol=2e-4,
-                       name="The energy per site at K = 0.3",
-                       hint="u = -d(ln Z/N)/dK: take jax.jvp of trg_lnz with tangent 1 and flip the sign")
+    return check_value(answer, reference("ch13.energy-forward"), rtol=1e-8,
+                       name="The energy per site of the χ = 8 TRG at K = 0.3")
 
 
-def broadened_inverse_reference(s, eps):
-    s = np.asarray(s, dtype=float)
-    delta = s[None, :] ** 2 - s[:, None] ** 2
-    return delta / (delta**2 + eps)
+@exercise("ch13.susceptibility", hints=(
+    "The fixed point v* depends on h; so does m = v*[0]**2 - v*[1]**2 through it. Write m as a "
+    "function of h that calls fixed_point, and let jax.grad go through the fixed point.",
+    "The map is G(v, h) = T(h) v / |T(h) v|, with h as fixed_point's parameter theta. Do not "
+    "stop the gradient at v*: m has no explicit dependence on h.",
+))
+def _susceptibility(answer):
+    return check_value(answer, reference("ch13.susceptibility"), rtol=1e-7,
+                       name="The susceptibility dm/dh at K = 0.5, h = 0.1")
 
 
-@exercise("ch13.broadened-inverse")
-def _broadened(answer):
-    pts = [(np.array([3.0, 2.0, 1.0]), 1e-12), (np.array([1.0, 1.0, 0.5, 0.0]), 1e-8),
-           (np.array([2.0, 1.0 + 1e-9, 1.0]), 1e-6)]
-    return check_function(answer, broadened_inverse_reference, pts, unpack=True, rtol=1e-9, atol=1e-12,
-                          name="broadened_inverse(s, eps)",
-                          hint="F[i, j] = D / (D**2 + eps) with D = s[j]**2 - s[i]**2; the diagonal is 0")
-
-
-def magnetization_1d(K: float, h: float) -> float:
-    r""":math:`m = \partial\ln\lambda_{\max}/\partial h = \sinh h/\sqrt{\sinh^2 h + e^{-4K}}`."""
-    return math.sinh(h) / math.sqrt(math.sinh(h) ** 2 + math.exp(-4 * K))
-
-
-@exercise("ch13.magnetization-implicit")
-def _magnetization(answer):
-    return check_value(answer, magnetization_1d(0.5, 0.1), rtol=1e-8,
-                       name="The magnetisation of the 1D Ising chain at K = 0.5, h = 0.1",
-                       hint="differentiate ln(v*.T @ T @ v*) with respect to h, with v* from "
-                       "helpers.fixedpoint.fixed_point applied to the power-iteration map")
+@exercise("ch13.transfer-matrix", hints=(
+    "E acts on a pair of bond indices, one from the ket layer and one from the bra layer: "
+    "(a, a') to (b, b'). The spin index is summed because both layers carry the same physical "
+    "spin.",
+    "E[(a, a'), (b, b')] = sum_s A[a, s, b] * A[a', s, b']: an einsum with output indices "
+    "ordered a, a', b, b', then reshape to (D*D, D*D).",
+))
+def _transfer(answer):
+    return check_function(answer, reference("ch13.transfer-matrix"), MPS_CASES, rtol=1e-10, atol=1e-12,
+                          name="transfer_matrix(A)")
