@@ -109,7 +109,7 @@ def fix(path: Path, terms: list[str]) -> int:
         text = "".join(src) if isinstance(src, list) else src
         word = text[start:end]
         link = f"{{term}}`{word}`" if word.lower() == term.lower() else f"{{term}}`{word} <{term}>`"
-        nb["cells"][cell]["source"] = text[:start] + link + text[end:]
+        nb["cells"][cell]["source"] = (text[:start] + link + text[end:]).splitlines(keepends=True)  # stored as lines
     if edits:
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(edits)
