@@ -43,6 +43,7 @@ def test_fixer_links_a_first_use(tmp_path):
     path.write_text(json.dumps(nb))
     assert glossary_links.check([path], ["reverse mode"])
     assert glossary_links.fix(path, ["reverse mode"]) == 1
-    fixed = json.loads(path.read_text())["cells"][0]["source"]
+    fixed = "".join(json.loads(path.read_text())["cells"][0]["source"])
     assert fixed.startswith("{term}`Reverse mode` is cheap")   # Sphinx matches terms case-insensitively
+    assert isinstance(json.loads(path.read_text())["cells"][0]["source"], list)   # stored as lines
     assert glossary_links.check([path], ["reverse mode"]) == []
