@@ -38,7 +38,7 @@ def problems(nb: dict) -> list[str]:
 def normalize(nb: dict) -> dict:
     for cell in nb.get("cells", []):
         cell.pop("id", None)
-        meta = {k: v for k, v in cell.get("metadata", {}).items() if k in ("tags",)}
+        meta = {k: v for k, v in cell.get("metadata", {}).items() if k in ("tags", "mystnb")}   # mystnb: image alt text and options
         cell["metadata"] = meta
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
