@@ -1,5 +1,5 @@
 """Chapter 10 checkers: what a learner would compute with the chapter's tools passes, the reference
-data agrees with independent formulas, and the instructor's range solver tends to the vacuum range."""
+data agrees with independent integrations (both drag-free angles land at 50 m)."""
 
 import sys
 from pathlib import Path
@@ -17,8 +17,11 @@ from instructor.solutions import ch10 as sol  # noqa: E402
 
 
 def test_reference_data_against_formulas():
-    assert abs(reference("ch10.vacuum-range") - 625 * np.sqrt(3) / 2 / 9.81) < 1e-12
-    assert abs(sol.drag_range(25.0, np.radians(30.0), k=0.0) - reference("ch10.vacuum-range")) < 1e-6
+    flat = reference("ch10.vacuum-angle")
+    # both the flat shot and the lob land at 50 m in vacuum (the instructor's range solver with k = 0)
+    for angle in (flat, 90.0 - flat):
+        assert abs(sol.drag_range(25.0, np.radians(angle), k=0.0) - 50.0) < 1e-6
+    assert 0.0 < flat < 45.0
     assert 38.0 < reference("ch10.best-angle") < 45.0
 
 
@@ -38,8 +41,12 @@ def test_learner_routes_pass():
 
 
 def test_typed_rounded_values():
-    assert check("ch10.vacuum-range", 55.17)
-    v = check("ch10.vacuum-range", 55.2)
+    assert check("ch10.vacuum-angle", 25.851)
+    v = check("ch10.vacuum-angle", 25.8)
     assert v.status == "wrong" and "close" in v.message
+    assert not check("ch10.vacuum-angle", 64.149)     # the lob
     assert not check("ch10.best-angle", 45.0)
+    # a near miss of the best angle is "close" and names the tolerance, not a digit count
+    v = check("ch10.best-angle", reference("ch10.best-angle") + 0.3)
+    assert v.status == "wrong" and "0.2°" in v.message and "digits" not in v.message
     assert not check("ch10.drag-gradient", jax.numpy.float64(-reference("ch10.drag-gradient")))

@@ -1,6 +1,7 @@
 """Chapter 9: reference solutions, wrong answers, reference data."""
 
 import numpy as np
+import scipy.linalg
 from scipy.optimize import minimize
 
 from helpers import schrodinger1d as s1d
@@ -9,9 +10,14 @@ from helpers.exercises.ch09 import N_CHAPTER, V_MAX, inverse_cases
 X, H = s1d.grid(N_CHAPTER)
 
 
-def box_energy(n=100, h=None):
-    h = 2.0 / (n + 1) if h is None else h
-    return s1d.lowest_energies(np.zeros(n), 1)[0] if h == 2.0 / (n + 1) else (1 - np.cos(np.pi / (n + 1))) / h**2
+def box_energy(n=100, endpoints=False, kinetic=1.0, potential=True):
+    """Ground-state energy of V = x^2 in the box on n points (or, wrongly, with the grid's endpoints,
+    a kinetic energy scaled by ``kinetic``, or without the potential)."""
+    x = np.linspace(-1.0, 1.0, n) if endpoints else s1d.grid(n)[0]
+    h = x[1] - x[0]
+    V = x**2 if potential else np.zeros(n)
+    return float(scipy.linalg.eigh_tridiagonal(V + kinetic / h**2, np.full(n - 1, -0.5 * kinetic / h**2),
+                                               eigvals_only=True, select="i", select_range=(0, 0))[0])
 
 
 def response(V=None, factor=2.0):
@@ -50,10 +56,12 @@ SOLUTIONS = {
 
 WRONG = {
     "ch09.box-energy": [
-        np.pi**2 / 8,                                   # the continuum value
-        box_energy(100, h=2.0 / 99),                    # endpoints on the grid, h = 2/(N-1)
-        2 * box_energy(),                               # -d^2/dx^2 without the 1/2
-        s1d.lowest_energies(np.zeros(N_CHAPTER), 1)[0],  # the chapter's N = 500
+        np.sqrt(2) / 2,                                 # the oscillator without walls, omega/2
+        box_energy(endpoints=True),                     # endpoints on the grid, h = 2/(N-1)
+        box_energy(kinetic=2.0),                        # -d^2/dx^2 without the 1/2
+        box_energy(N_CHAPTER),                          # the chapter's N = 500 (printed in the chapter)
+        box_energy(potential=False),                    # the empty box
+        np.pi**2 / 8 + 1 / 3 - 2 / np.pi**2,            # the first-order estimate
     ],
     "ch09.response": [
         -response(),                                    # sign

@@ -8,8 +8,9 @@ G, K, X_TARGET, N_STEPS = 9.81, 0.02, 30.0, 300
 SHOT = (20.0, 0.7)
 
 
-def vacuum_range(v0=25.0, angle_deg=30.0, g=G):
-    return v0**2 * np.sin(2 * np.radians(angle_deg)) / g
+def vacuum_angle(v0=25.0, distance=50.0, g=G):
+    """The flatter of the two drag-free launch angles (degrees) that land at ``distance``."""
+    return float(np.degrees(np.arcsin(g * distance / v0**2)) / 2)
 
 
 def drag_range(v0, angle, k=K):
@@ -72,18 +73,20 @@ def _landing_time_vacuum():
 
 
 SOLUTIONS = {
-    "ch10.vacuum-range": vacuum_range(),
+    "ch10.vacuum-angle": vacuum_angle(),
     "ch10.best-angle": best_angle_deg() + 0.1,
     "ch10.drag-gradient": drag_gradient(),
     "ch10.flight-time": flight_time(N_STEPS),
 }
 
 WRONG = {
-    "ch10.vacuum-range": [
-        25.0**2 * np.sin(60.0) / G,                  # degrees passed to np.sin
-        25.0**2 * np.sin(np.radians(30.0)) / G,      # sin(theta) instead of sin(2 theta)
-        vacuum_range() / 2,                          # half the range (the distance to the apex)
-        25.0**2 * np.sin(np.radians(60.0)) / (2 * G),  # the height formula's 2g
+    "ch10.vacuum-angle": [
+        90.0 - vacuum_angle(),                          # the lob, not the flat shot
+        2 * vacuum_angle(),                             # arcsin(g R / v0^2) without the 1/2
+        np.radians(vacuum_angle()),                     # radians
+        float(np.arcsin(G * 50.0 / 25.0**2) / 2),       # radians from arcsin, not converted
+        vacuum_angle(g=10.0),                           # g = 10
+        float(np.degrees(np.arcsin(G * 50.0 / (2 * 25.0**2)))),   # sin(theta) instead of sin(2 theta)
     ],
     "ch10.best-angle": [45.0, np.radians(best_angle_deg()), 35.0, best_angle_deg() + 1.5],
     "ch10.drag-gradient": [
@@ -100,7 +103,7 @@ WRONG = {
 }
 
 REFERENCES = {
-    "ch10.vacuum-range": vacuum_range,
+    "ch10.vacuum-angle": vacuum_angle,
     "ch10.best-angle": best_angle_deg,
     "ch10.drag-gradient": drag_gradient,
     "ch10.flight-time": flight_time,

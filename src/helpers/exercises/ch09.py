@@ -32,21 +32,22 @@ def inverse_cases() -> list[np.ndarray]:
 
 
 @exercise("ch09.box-energy", hints=(
-    "Build the Hamiltonian of the chapter for N = 100 interior points (not 500): the spacing "
-    "changes with N. Its lowest eigenvalue is the answer.",
-    "The diagonal is 1/h^2 and the off-diagonal -1/(2h^2) with h = 2/(N+1); the eigenvalues of "
-    "this matrix are [1 - cos(k pi/(N+1))]/h^2, k = 1..N.",
+    "Build the Hamiltonian of the chapter for N = 100 interior points (not 500): the spacing and "
+    "the grid points change with N, and V = x^2 is evaluated on the new points. Its lowest "
+    "eigenvalue is the answer.",
+    "h = 2/(N+1) and x_i = -1 + i h for i = 1..N; the diagonal is 1/h^2 + x_i^2, the off-diagonal "
+    "-1/(2h^2). A value near 0.71 is the oscillator without walls, not this box.",
 ))
 def _box_energy(answer):
     return check_value(answer, reference("ch09.box-energy"), rtol=1e-9,
-                       name="The ground-state energy of the empty box")
+                       name="The ground-state energy of the harmonic well in the box")
 
 
 @exercise("ch09.response", hints=(
     "This is the chapter's backward pass with a different loss: the loss is <x> = sum_i x_i psi_i^2. "
     "What are its adjoints psi_bar and E_bar?",
-    "psi_bar = 2 x psi0 and E_bar = 0 at V = x^2 + x/2; then jax.grad through lowest_eigenpair, or "
-    "the chapter's potential_adjoint(V, E0, psi0, psi_bar).",
+    "<x> does not depend on E0, so E_bar = 0; psi_bar is the derivative of sum_i x_i psi_i^2 with "
+    "respect to psi_i. Any backward pass of the chapter that starts from psi_bar does the rest.",
 ))
 def _response(answer):
     return check_value(answer, reference("ch09.response"), rtol=1e-6, atol=1e-12, name="d<x>/dV")
