@@ -56,8 +56,9 @@ def _response(answer):
 @exercise("ch09.inverse-general", hints=(
     "Redo the derivation of the closed-form inversion with the kinetic energy -(1/2m) d^2/dx^2 and "
     "the new grid: which factors change, and what are the boundary values of phi?",
-    "Row i of H phi = E phi: [2 phi_i - phi_{i-1} - phi_{i+1}]/(2 m h^2) + V_i phi_i = E phi_i, "
-    "with h = 3/(N+1), phi_0 = phi_{N+1} = 0 and E = 0.",
+    "Write row i of H phi = E phi on the new grid: the kinetic term couples phi_{i-1}, phi_i and "
+    "phi_{i+1} with a prefactor that holds both m and h = 3/(N+1); the walls set phi_0 = phi_{N+1} = 0. "
+    "Solve that row for V_i, with E = 0.",
 ))
 def _inverse_general(answer):
     return check_function(answer, reference("ch09.inverse-general"), inverse_cases(), rtol=1e-8, atol=1e-8,
