@@ -77,8 +77,9 @@ def _l1_of(V: np.ndarray) -> float:
 @exercise("ch09.bounded", hints=(
     "The closed form needs values far outside the allowed range; an optimizer that respects "
     "bounds can fit the density while staying inside them.",
-    "scipy.optimize.minimize(..., method='L-BFGS-B', bounds=[(0, 50)] * 500) with the chapter's "
-    "loss_and_grad and the Gaussian target; start from a potential inside the bounds.",
+    "Projecting after each step is clumsy; an optimizer that takes box bounds keeps every V_i in "
+    "range by construction (look at the methods of scipy.optimize.minimize). The chapter's loss "
+    "accepts another target, and the start must lie inside the bounds.",
 ))
 def _bounded(answer):
     name = "Your potential"
