@@ -104,6 +104,10 @@ def test_bad_input():
         bc.parse_sequence("AB")
     with pytest.raises(ValueError, match="theta must have shape"):
         bc.simulate(jnp.zeros(3), "AABB", jax.random.PRNGKey(0))
+    with pytest.raises(ValueError, match="theta must be finite"):
+        bc.simulate(jnp.full(7, jnp.nan), "AABB", jax.random.PRNGKey(0))
+    with pytest.raises(ValueError, match="theta must be finite"):
+        bc.simulate_batch(jnp.full(7, jnp.inf), ["AABB", "ABBA"], jax.random.split(jax.random.PRNGKey(0), 2))
     with pytest.raises(ValueError, match="same length"):
         bc.simulate_batch(THETA, ["AABB", "AABBA"], jax.random.split(jax.random.PRNGKey(0), 2))
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):

@@ -75,6 +75,7 @@ WRONG = {
         lambda m: threshold_temperature(m, exponent=-0.5),       # a wrong root
         lambda m: threshold_temperature(m, factor=1.0),          # 1/T instead of 2/T in sinh
         lambda m: threshold_temperature(m, exponent=0.25),       # sign of the exponent
+        lambda m: 2.0 / np.arcsinh((1.0 - np.asarray(m, dtype=float) ** 4) ** -0.25),   # m^4 for m^8
     ],
     "ch11.rotation-angle": [
         lambda x, y: best_rotation(x, y, swap=True),             # atan2 arguments swapped

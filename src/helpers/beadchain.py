@@ -142,6 +142,13 @@ def energy(x: jnp.ndarray, types: Any, theta: jnp.ndarray, consts: dict | None =
     return e_bond + e_angle + e_core + e_contact
 
 
+def _check_theta_finite(where: str, theta: jnp.ndarray) -> None:
+    """Refuse NaN or infinite parameters when they are concrete numbers (inside a JAX trace the
+    values cannot be inspected and the check is skipped)."""
+    if not isinstance(theta, jax.core.Tracer) and not np.all(np.isfinite(np.asarray(theta))):
+        raise ValueError(f"{where}: theta must be finite numbers {PARAM_NAMES}, got {np.asarray(theta)}")
+
+
 def simulate(
     theta: Any,
     types: Any,
@@ -165,6 +172,7 @@ def simulate(
     if theta.shape != (len(PARAM_NAMES),):
         raise ValueError(f"simulate: theta must have shape ({len(PARAM_NAMES)},) = {PARAM_NAMES}, "
                          f"got {theta.shape}")
+    _check_theta_finite("simulate", theta)
     types = jnp.asarray(parse_sequence(types if isinstance(types, str) else np.asarray(types)))
     c = DEFAULTS if consts is None else {**DEFAULTS, **consts}
     return _fold(theta, types, key, int(n_steps), c, bool(return_trajectory), bool(remat))
@@ -204,6 +212,7 @@ def simulate_batch(theta: Any, sequences: Sequence[Any], keys: jax.Array, n_step
     theta = jnp.asarray(theta)
     if theta.shape != (len(PARAM_NAMES),):
         raise ValueError(f"simulate_batch: theta must have shape ({len(PARAM_NAMES)},), got {theta.shape}")
+    _check_theta_finite("simulate_batch", theta)
     if len(keys) != len(types):
         raise ValueError(f"simulate_batch: give one key per sequence, got {len(keys)} keys "
                          f"for {len(types)} sequences")

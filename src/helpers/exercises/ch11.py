@@ -14,7 +14,8 @@ from helpers.exercises import exercise, reference
 #: Temperatures at which the acceptance table is tested.
 T_POINTS = [0.7, 1.0, 2.3, 5.0]
 #: Thresholds at which the threshold temperature is tested.
-M_POINTS = [0.2, 0.45, 0.7, 0.85, 0.95]
+M_POINTS = [0.85, 0.45, 0.95, 0.7, 0.2]   # a point far from T_c first: a wrong function is told "not right",
+#                                          not "nearly right" (T(0.2) equals T_c to six digits)
 
 
 def rotation_cases() -> list[tuple[np.ndarray, np.ndarray]]:
@@ -77,8 +78,9 @@ def _threshold_temperature(answer):
 @exercise("ch11.rotation-angle", hints=(
     "Write R_alpha x . y in terms of cos(alpha) and sin(alpha): the sum of squares depends on alpha "
     "only through two sums, one of dot products and one of cross products (after centring).",
-    "The bracket S_c cos(alpha) + S_s sin(alpha) is largest at alpha = atan2(S_s, S_c), with "
-    "S_c = sum x.y and S_s = sum x × y of the centred sets.",
+    "A cos(alpha) + B sin(alpha) = sqrt(A^2 + B^2) cos(alpha - phi) for the angle phi of the point "
+    "(A, B): find which of your two sums plays A and which B, and take phi with np.arctan2, which "
+    "puts it in the right quadrant.",
 ))
 def _rotation_angle(answer):
     return check_function(answer, reference("ch11.rotation-angle"), rotation_cases(), unpack=True,

@@ -34,10 +34,12 @@ def _ion(answer):
 
 
 @exercise("ch12.virial-scale", hints=(
-    "Hold the coefficients fixed: then the energy of the scaled basis is a quadratic polynomial "
-    "in lambda. Its two coefficients are expectation values in the unscaled basis.",
-    "Compute <T> = c^T T c and <V> = c^T V c with the lowest eigenvector of the generalised "
-    "problem (c^T S c = 1), then minimise lambda^2 <T> + lambda <V> over lambda.",
+    "The answer is the lambda that minimises the lowest eigenvalue of the scaled basis, with the "
+    "coefficients solved anew for every lambda: a one-dimensional minimisation. The estimate with "
+    "fixed coefficients is only a starting point.",
+    "Scaling lengths by 1/lambda multiplies every exponent by lambda^2 (ln alpha_k + 2 ln lambda); "
+    "minimise the lowest generalised eigenvalue over ln lambda (jax.grad and L-BFGS, or a scalar "
+    "minimiser).",
 ))
 def _virial(answer):
     return check_value(answer, reference("ch12.virial-scale"), rtol=1e-5,

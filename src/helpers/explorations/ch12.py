@@ -92,7 +92,7 @@ def hydrogen_exponents_explorer(alpha_opt: Sequence[float] | None = None, grid: 
         ax_map.plot(*x, "o", color="tab:red", ms=7, label="yours")
         ax_map.set_xlabel(r"$\log_{10}\alpha_1$")
         ax_map.set_ylabel(r"$\log_{10}\alpha_2$")
-        ax_map.legend(loc="upper right", fontsize="x-small")
+        # no legend on the map (it would cover contour labels): the right panel's legend uses the same colours
         ax_r.plot(r, 4 * r**2 * np.exp(-2 * r), color="k", lw=1.2, label="exact")
         ax_r.plot(r, best_density, color="tab:green", ls="--", label="optimum")
         yours = radial(x, c)
