@@ -41,8 +41,9 @@ def _torus(answer):
 @exercise("ch13.energy-forward", hints=(
     "The energy per site is minus the derivative of ln Z/N with respect to K. One input and one "
     "output: forward mode with tangent 1 gives the derivative in one pass.",
-    "jax.jvp(f, (K,), (1.0,)) returns (f(K), f'(K)) for f = lambda K: trg.trg_lnz(K, 8, 20); "
-    "mind the sign of u.",
+    "jax.jvp takes a function, a tuple of inputs and a tuple of tangents, and returns the value "
+    "together with the directional derivative. Use the same chi and number of steps as the "
+    "exercise, and mind the sign of u.",
 ))
 def _energy(answer):
     return check_value(answer, reference("ch13.energy-forward"), rtol=1e-8,
@@ -64,8 +65,9 @@ def _susceptibility(answer):
     "E acts on a pair of bond indices, one from the ket layer and one from the bra layer: "
     "(a, a') to (b, b'). The spin index is summed because both layers carry the same physical "
     "spin.",
-    "E[(a, a'), (b, b')] = sum_s A[a, s, b] * A[a', s, b']: an einsum with output indices "
-    "ordered a, a', b, b', then reshape to (D*D, D*D).",
+    "Write the sum over s with named indices for both copies of A (one einsum), then check the "
+    "order of the four open indices against the row pair (a, a') and the column pair (b, b') "
+    "before the reshape.",
 ))
 def _transfer(answer):
     return check_function(answer, reference("ch13.transfer-matrix"), MPS_CASES, rtol=1e-10, atol=1e-12,

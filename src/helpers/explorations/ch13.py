@@ -30,8 +30,8 @@ def tensor_network_explorer(K_grid: Sequence[float] | None = None,
     give the background curves; without them the curves are computed here for ``chis``. The
     live point is computed for the chosen ``chi`` (one TRG per chi, compiled the first time that
     chi is chosen; later updates are quick).
-    Readouts: ln Z/N by TRG and by Onsager, their difference, and the largest weight discarded
-    in one step.
+    Readouts: ln Z/N by TRG and by Onsager, their difference, the largest weight discarded
+    in one step, and the number of steps that discard more than 1e-16 of the weight.
     """
     import jax
     import jax.numpy as jnp
@@ -68,7 +68,8 @@ def tensor_network_explorer(K_grid: Sequence[float] | None = None,
         ax_disc.set_xlabel("TRG step")
         ax_disc.set_ylabel("discarded weight")
         return {"ln Z/N (TRG)": lnz, "ln Z/N (exact)": exact, "error": err,
-                "largest discarded weight": float(discarded.max())}
+                "largest discarded weight": float(discarded.max()),
+                "steps that discard weight": int(np.sum(discarded > 1e-16))}
 
     controls = {
         "K": Slider(float(K_grid.min()), float(K_grid.max()), 0.42, step=0.0025, label="coupling K"),
