@@ -78,7 +78,7 @@ def _draw_sphere(ax) -> None:
         side.set_visible(False)
 
 
-def composite_pulse_explorer(phi_deg: float = 90.0, eps: float = 0.1, pulse: str = "BB1 family",
+def composite_pulse_explorer(phi_deg: float = 120.0, eps: float = 0.1, pulse: str = "BB1 family",
                              extra_pulses: dict | None = None) -> Explorer:
     """Move the phase phi of the BB1 family and the amplitude error eps; choose the plain pi pulse
     or any of ``extra_pulses`` (name -> (controls, durations)) instead."""
