@@ -62,3 +62,16 @@ def test_bad_arguments():
         opt.lbfgs_restarts(lambda x: (0.0, 0 * x), 2, 10, (0.0, 1.0), gradient_cost=0)
     with pytest.raises(TypeError, match="dimension must be a whole number"):
         opt.cma_es(lambda X: X[:, 0], "2", 10, (0.0, 1.0))
+
+
+def test_non_finite_values_and_too_small_budgets_are_refused():
+    with pytest.raises(ValueError, match="value_and_grad returned nan"):
+        opt.lbfgs_restarts(lambda x: (np.nan, 0 * x), 2, 10, (0.0, 1.0))
+    with pytest.raises(ValueError, match="fun returned inf"):
+        opt.nelder_mead_restarts(lambda x: np.inf, 2, 10, (0.0, 1.0))
+    with pytest.raises(ValueError, match="fun_batch returned nan"):
+        opt.cma_es(lambda X: np.where(X[:, 0] > -1, np.nan, 0.0), 2, 50, (0.0, 1.0))
+    with pytest.raises(ValueError, match="one value per row"):
+        opt.cma_es(lambda X: X, 2, 50, (0.0, 1.0))
+    with pytest.raises(ValueError, match="smaller than one generation"):
+        opt.cma_es(lambda X: np.sum(X**2, axis=1), 2, 3, (0.0, 1.0))

@@ -63,6 +63,16 @@ class _BudgetSpent(Exception):
     pass
 
 
+def _finite(value, x, who: str) -> float:
+    """The objective's value as a float; a NaN or infinity stops the race with a clear error
+    (a non-finite value would otherwise be silently ignored by the best-so-far bookkeeping)."""
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"{who} returned {v} at x = {np.round(np.asarray(x, dtype=float), 6).tolist()}; "
+                         "the objective must be finite everywhere inside the bounds")
+    return v
+
+
 def _box(bounds, start_box, n_hint=None):
     if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
         raise ValueError("bounds must be a pair (lower, upper) of arrays (or numbers)")
@@ -103,7 +113,7 @@ def lbfgs_restarts(value_and_grad: Callable, dimension: int, budget: float, boun
         if (len(values) + 1) * gradient_cost > budget:
             raise _BudgetSpent
         v, g = value_and_grad(x)
-        v = float(v)
+        v = _finite(v, x, "value_and_grad")
         values.append(v)
         costs.append(len(values) * gradient_cost)
         if v < best[1]:
@@ -135,7 +145,7 @@ def nelder_mead_restarts(fun: Callable, dimension: int, budget: float, bounds, *
     def f(x):
         if len(values) + 1 > budget:
             raise _BudgetSpent
-        v = float(fun(np.clip(x, lo, hi)))
+        v = _finite(fun(np.clip(x, lo, hi)), np.clip(x, lo, hi), "fun")
         values.append(v)
         if v < best[1]:
             best[:] = [np.clip(np.array(x, dtype=float), lo, hi), v]
@@ -171,6 +181,9 @@ def cma_es(fun_batch: Callable, dimension: int, budget: float, bounds, *, start_
     width = hi - lo
     rng = np.random.default_rng(seed)
     lam = whole_number(popsize, "popsize", minimum=2) if popsize is not None else 4 + int(3 * np.log(n))
+    if budget < lam:
+        raise ValueError(f"budget ({budget:g} evaluations) is smaller than one generation of CMA-ES "
+                         f"(population {lam}); give at least {lam} evaluations")
     values, best = [], [None, np.inf]
     restarts = 0
     chi_n = np.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n**2))   # E|N(0, I)|
@@ -198,7 +211,13 @@ def cma_es(fun_batch: Callable, dimension: int, budget: float, bounds, *, start_
             y = (rng.standard_normal((lam, n)) * D) @ B.T           # y_i = B D z_i ~ N(0, C)
             x = m + sigma * y
             xc = np.clip(x, lo, hi)
-            f = np.asarray(fun_batch(xc), dtype=float) + np.sum(((x - xc) / width) ** 2, axis=1)
+            f = np.asarray(fun_batch(xc), dtype=float)
+            if f.shape != (lam,):
+                raise ValueError(f"fun_batch must return one value per row ({lam}), got shape {f.shape}")
+            if not np.all(np.isfinite(f)):
+                bad = int(np.flatnonzero(~np.isfinite(f))[0])
+                _finite(f[bad], xc[bad], "fun_batch")
+            f = f + np.sum(((x - xc) / width) ** 2, axis=1)
             values.extend(f.tolist())
             order = np.argsort(f)
             if f[order[0]] < best[1]:

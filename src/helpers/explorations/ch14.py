@@ -78,7 +78,7 @@ def _draw_sphere(ax) -> None:
         side.set_visible(False)
 
 
-def composite_pulse_explorer(phi_deg: float = 90.0, eps: float = 0.1, pulse: str = "BB1 family",
+def composite_pulse_explorer(phi_deg: float = 120.0, eps: float = 0.1, pulse: str = "BB1 family",
                              extra_pulses: dict | None = None) -> Explorer:
     """Move the phase phi of the BB1 family and the amplitude error eps; choose the plain pi pulse
     or any of ``extra_pulses`` (name -> (controls, durations)) instead."""
@@ -105,7 +105,7 @@ def composite_pulse_explorer(phi_deg: float = 90.0, eps: float = 0.1, pulse: str
         ax_b.plot(south[0], south[1], "x", color="black", ms=8, label="target")
         ax_b.legend(loc="lower center", fontsize=7, frameon=False, ncol=3, handlelength=1.5,
                     borderaxespad=0, columnspacing=0.8)
-        ax_b.set_title(r"Bloch-sphere path of $|0\rangle$", fontsize=9)
+        ax_b.set_title("Bloch-sphere path of |0⟩", fontsize=9)
 
         vals = np.asarray(curve(c, d, q.X_GATE, _EPS_GRID))
         at = float(q.infidelity(c, d, amp_error=eps))
@@ -113,11 +113,13 @@ def composite_pulse_explorer(phi_deg: float = 90.0, eps: float = 0.1, pulse: str
         ax_i.loglog(_EPS_GRID, np.maximum(vals, 1e-30), color="#0072B2", lw=1.6, label=pulse)
         ax_i.plot(eps, max(at, 1e-30), "o", color="#D55E00", ms=6)
         ax_i.set_ylim(1e-20, 1)
-        ax_i.set_yticks([1e-18, 1e-12, 1e-6, 1.0])                        # few fixed ticks: a quick redraw
+        # few fixed ticks with plain-text labels (no mathtext to lay out): a quick redraw
+        ax_i.set_yticks([1e-18, 1e-12, 1e-6, 1.0], ["1e-18", "1e-12", "1e-6", "1"])
+        ax_i.set_xticks([1e-3, 1e-2, 1e-1], ["0.001", "0.01", "0.1"])
         ax_i.yaxis.set_minor_locator(NullLocator())
         ax_i.xaxis.set_minor_locator(NullLocator())
-        ax_i.set_xlabel(r"amplitude error $\epsilon$")
-        ax_i.set_ylabel(r"infidelity $1 - F$")
+        ax_i.set_xlabel("amplitude error ε")
+        ax_i.set_ylabel("infidelity 1 − F")
         ax_i.legend(loc="lower right", fontsize=7)
         ax_i.set_title("infidelity against the error", fontsize=9)
         r = q.toggling_frame_error(c, d)[-1]
