@@ -35,8 +35,13 @@ vector per dtype, as wide as a state, or as wide as the residuals if they are la
 the buffer is exactly ``pool_slots`` states; ``True`` always (a wider buffer when the
 residuals are larger, e.g. RK4 keeps its four stages), ``False`` never.
 
-**Data layout.** ``pool[d]`` is a ``(capacity, width_d)`` array for each dtype ``d`` of the
-state (and of the residuals); a state is the concatenation of its raveled leaves of that dtype.
+**Data layout.** The buffer of each dtype ``d`` of the state (and of the residuals) is a
+``(capacity, width_d)`` block of memory, one row per slot; a state is the concatenation of its
+raveled leaves of that dtype. The block is stored as column *panels* (:func:`slot_panels`), cut
+at the edges of every wide leaf of the state and of the residuals, so that a wide leaf is read
+and written as whole rows of its own ``(capacity, n)`` array, as ``lax.scan`` stacks each
+residual in an array of its own (a leaf that fills part of a wider row is about 20 % slower to
+store and read on a CPU).
 Row ``k`` of the operation table holds the columns of :data:`COLUMNS`; ``slots`` is one flat
 integer list of the slots each operation stores to or paints from. The interpreter is a
 ``lax.fori_loop`` over the rows; each row runs a few ``lax.fori_loop`` with data-dependent trip
@@ -83,7 +88,7 @@ from helpers.stepping import step_functions
 
 __all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
            "residual_layout", "chunk_size", "SMALL_LOOP_BYTES", "plan_shape", "pool_capacity",
-           "slot_layout", "SHARED_POOL_BYTES", "compilations"]
+           "slot_layout", "slot_panels", "PANEL_MIN", "SHARED_POOL_BYTES", "compilations"]
 
 COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
            "seed", "n_rev", "rev_off", "rev_lo")
@@ -447,7 +452,7 @@ def chunk_size(state: StateLayout) -> int:
 
 @lru_cache(maxsize=32)
 def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state: StateLayout,
-                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int,
+                 res: StateLayout | None, per_step: tuple | None, panels: tuple, pool_slots: int,
                  chunk: int = 1):
     """The jitted interpreter for one step function, state layout and buffer shape (module
     docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``. With
@@ -463,21 +468,39 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     int_t = jnp.asarray(0).dtype  # what a Python int becomes: the t of the reference executor
     val_t = jnp.asarray(0.0).dtype
 
+    bounds = {d: np.cumsum((0,) + ws) for d, ws in panels}  # first column of each panel
+
+    def pieces(d, o, n):
+        """``(panel, column in the panel, column in the leaf, width)`` of the panels that hold
+        columns ``o .. o + n`` of the flat row of dtype ``d``."""
+        b = bounds[d]
+        out = []
+        for k in range(len(b) - 1):
+            lo, hi = max(o, int(b[k])), min(o + n, int(b[k + 1]))
+            if lo < hi:
+                out.append((k, lo - int(b[k]), lo - o, hi - lo))
+        return out
+
     def read(pool, layout: StateLayout, slot):
-        """The leaves stored in one slot: one dynamic slice of the row per dtype, then static
-        slices (one kernel per dtype, not one per leaf)."""
+        """The leaves stored in one slot: one dynamic slice per panel a leaf lies in (most
+        leaves lie in one panel, whose row they fill)."""
         zero = jnp.zeros_like(slot)
-        rows = {d: lax.dynamic_slice(pool[d], (slot, zero), (1, w))[0] for d, w in layout.widths}
-        return [rows[d][o:o + n].reshape(shape) for d, o, n, shape in layout.leaves]
+        out = []
+        for d, o, n, shape in layout.leaves:
+            parts = [lax.dynamic_slice(pool[d][k], (slot, zero + c), (1, w))[0]
+                     for k, c, _, w in pieces(d, o, n)]
+            out.append((parts[0] if len(parts) == 1 else jnp.concatenate(parts)).reshape(shape))
+        return out
 
     def write(pool, layout: StateLayout, slot, leaves):
-        """Store leaves in one slot: one concatenation and one update per dtype."""
-        pool = dict(pool)
+        """Store leaves in one slot: one in-place update per panel piece, no concatenation."""
+        pool = {d: list(v) for d, v in pool.items()}
         zero = jnp.zeros_like(slot)
-        for d, _ in layout.widths:
-            parts = [jnp.ravel(v).astype(d) for v, (dd, *_r) in zip(leaves, layout.leaves) if dd == d]
-            row = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
-            pool[d] = lax.dynamic_update_slice(pool[d], row[None, :], (slot, zero))
+        for v, (d, o, n, _shape) in zip(leaves, layout.leaves):
+            flat = jnp.ravel(v).astype(d)
+            for k, c, j, w in pieces(d, o, n):
+                part = flat if w == n else flat[j:j + w]
+                pool[d][k] = lax.dynamic_update_slice(pool[d][k], part[None, :], (slot, zero + c))
         return pool
 
     def read_state(pool, slot):
@@ -515,9 +538,9 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             x, bufs = lax.fori_loop(0, m, body, (x, bufs))
             idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,))
             idx = jnp.where(jnp.arange(chunk) < m, idx, pool_slots)  # beyond the block: dropped
-            pool = dict(pool)
+            pool = {d: list(v) for d, v in pool.items()}
             for d, w in state.widths:
-                pool[d] = pool[d].at[idx, :w].set(bufs[d], mode="drop")
+                pool[d] = [pool[d][0].at[idx, :w].set(bufs[d], mode="drop")]
             return x, pool
 
         return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, (x, pool))
@@ -529,7 +552,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             base = jnp.maximum(top - chunk, 0)
             m = top - base
             idx = lax.dynamic_slice(slots, (off + base,), (chunk,))
-            bufs = {d: pool[d][idx, :w] for d, w in state.widths}
+            bufs = {d: pool[d][0][idx, :w] for d, w in state.widths}
 
             def body(k, cc):
                 jj = m - 1 - k
@@ -544,7 +567,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
         return sum(jnp.vdot(u, v).real.astype(val_t) for u, v in zip(tu.tree_leaves(a), tu.tree_leaves(b)))
 
     def run(table, slots, n_ops, x0, p, seed):
-        pool = {d: jnp.zeros((pool_slots, w), d) for d, w in widths}
+        pool = {d: [jnp.zeros((pool_slots, w), d) for w in ws] for d, ws in panels}
         pool = write_state(pool, jnp.int32(0), x0)
         x_bar = tu.tree_map(jnp.zeros_like, x0)
         p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
@@ -628,8 +651,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
             pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
                                  lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
-            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
-                              (x_bar, p_bar, value))
+            def seed_once(k, c):
+                # the barrier ties x to the loop counter: without it XLA hoists the seed's
+                # arithmetic out of this 0-or-1-trip loop and runs it on every row
+                xk, _ = lax.optimization_barrier((x, k))
+                return seed_paint(t_res + r[N_RES], xk, c)
+
+            c = lax.fori_loop(0, r[SEED], seed_once, (x_bar, p_bar, value))
             if res is not None:  # pull back through the residuals, top down
                 def paint_res(k, c):
                     x_bar, p_bar, value = c
@@ -762,6 +790,36 @@ def slot_layout(prep: Prepared, residuals: bool) -> tuple:
     return tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
 
 
+PANEL_MIN = 64
+"""Leaves of at least this many numbers get panels of their own (:func:`slot_panels`)."""
+
+
+def slot_panels(state: StateLayout, res: StateLayout | None, widths: tuple, chunk: int = 1) -> tuple:
+    r"""How the buffer of each dtype is split into column panels: ``((dtype, (w_1, w_2, ...)),
+    ...)`` with :math:`\sum_k w_k` the slot width of :func:`slot_layout`.
+
+    A slot is a row of every panel. The panels are cut at the first and last column of every
+    leaf of at least :data:`PANEL_MIN` numbers, of the state and of the residuals, so that such
+    a leaf is read and written as whole rows of one or a few panels (small leaves share a
+    panel). Why: XLA's CPU backend copies a full row of a ``(slots, n)`` array as one contiguous
+    block, while a leaf that fills part of a wider row is addressed in two dimensions: in a
+    microbenchmark of the 64 x 64 wave's residual blocks (1000 steps of store and pull-back,
+    one process, CPU time) the residuals in part of 8192-wide rows took 39 ms, in panels of
+    their own 30 ms. ``lax.scan`` likewise stacks each residual in an array of its own. Chunked small states (``chunk > 1``) keep one panel per dtype."""
+    if chunk > 1:
+        return tuple((d, (w,)) for d, w in widths)
+    out = []
+    for d, w in widths:
+        cuts = {0, w}
+        for layout in (state, res):
+            for dd, o, n, _shape in (layout.leaves if layout is not None else ()):
+                if dd == d and n >= PANEL_MIN:
+                    cuts.update((o, o + n))
+        edges = sorted(cuts)
+        out.append((d, tuple(b - a for a, b in zip(edges, edges[1:]))))
+    return tuple(out)
+
+
 def pool_capacity(capacity: int | str, plan: Plan, slot_bytes: int) -> int:
     r"""Slots of the buffer for ``plan``: ``"exact"``, the plan's own ``pool_slots`` (the
     memory of the budget; a program per buffer size); an ``int``, that many (at least the
@@ -818,7 +876,7 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     has_p = prep.params is not None
     chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
-                      widths, n_slots, chunk)
+                      slot_panels(prep.state, res, widths, chunk), n_slots, chunk)
     table, slots, n_ops = plan.device_arrays(chunk)
     args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
     leaves, tree = jax.tree_util.tree_flatten(args[3:])
