@@ -805,7 +805,8 @@ def slot_panels(state: StateLayout, res: StateLayout | None, widths: tuple, chun
     block, while a leaf that fills part of a wider row is addressed in two dimensions: in a
     microbenchmark of the 64 x 64 wave's residual blocks (1000 steps of store and pull-back,
     one process, CPU time) the residuals in part of 8192-wide rows took 39 ms, in panels of
-    their own 30 ms. ``lax.scan`` likewise stacks each residual in an array of its own. Chunked small states (``chunk > 1``) keep one panel per dtype."""
+    their own 30 ms. ``lax.scan`` likewise stacks each residual in an array of its own.
+    Chunked small states (``chunk > 1``) keep one panel per dtype."""
     if chunk > 1:
         return tuple((d, (w,)) for d, w in widths)
     out = []
