@@ -27,13 +27,18 @@ block are used by nothing but the block, the forward loop can instead keep, in e
 slot, the *residuals* that ``jax.vjp`` of that step saves (the linearisation point: what
 reverse mode through ``lax.scan`` keeps per step) and the reverse loop applies the saved
 pullbacks: :math:`t_{\rm fwd} + t_{\rm transpose}` per step, one more step evaluation per
-block (the step out of the block's top cell, whose state the game had already dropped). Only
-the residuals that depend on the state or on :math:`t` are stored; those that depend on the
-parameters alone (a velocity model, say) are computed once per gradient. A slot is a flat
-vector per dtype, as wide as a state, or as wide as the residuals if they are larger.
-``residuals="auto"`` uses residual blocks only when the residuals fit in a state's slot, so
-the buffer is exactly ``pool_slots`` states; ``True`` always (a wider buffer when the
-residuals are larger, e.g. RK4 keeps its four stages), ``False`` never.
+block (the step out of the block's top cell, whose state the game had already dropped). When
+the block's base state :math:`x_\ell` must outlive the block (a checkpoint the game uses
+again), its slot is taken, so the residual of step :math:`c` goes to the slot of cell
+:math:`c+1` and the top cell is painted by a VJP at the state in hand. Only the residuals that
+depend on the state or on :math:`t` are stored (found by JAX's partial evaluation with the
+parameters known, :func:`residual_layout`); those that depend on the parameters alone (a
+velocity model, say) are computed once per gradient, as is every other parameter-only part of
+the step, its VJP and the running cost (:func:`_hoisted`). A slot is a flat vector per dtype,
+as wide as a state, or as wide as the residuals if they are larger. ``residuals="auto"`` uses
+residual blocks only when the residuals fit in a state's slot, so the buffer is exactly
+``pool_slots`` states; ``True`` always (a wider buffer when the residuals are larger, e.g. RK4
+keeps its four stages), ``False`` never.
 
 **Data layout.** The buffer of each dtype ``d`` of the state (and of the residuals) is a
 ``(capacity, width_d)`` block of memory, one row per slot; a state is the concatenation of its
@@ -56,7 +61,8 @@ kept), ``n_store`` and ``store_off`` (steps whose states go to ``slots[store_off
 and ``res_off`` (steps whose residuals go to ``slots[res_off:]``), ``dst`` (the slot that
 receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :math:`T`),
 ``n_rev``, ``rev_off`` and ``rev_lo`` (paints from the stored states of cells
-``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``). A row has no
+``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``), ``top`` (1:
+paint the top cell at the state in hand, before the residual paints). A row has no
 conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
 memory.
 
@@ -91,9 +97,9 @@ __all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepar
            "slot_layout", "slot_panels", "PANEL_MIN", "SHARED_POOL_BYTES", "compilations"]
 
 COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
-           "seed", "n_rev", "rev_off", "rev_lo")
+           "seed", "n_rev", "rev_off", "rev_lo", "top")
 (KIND, SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
- REV_LO) = range(len(COLUMNS))
+ REV_LO, TOP) = range(len(COLUMNS))
 ADVANCE, STATE_BLOCK, RESIDUAL_BLOCK = 0, 1, 2  # the kinds of operation
 PLACE, REMOVE, PAINT = 0, 1, 2
 _CODES = {"place": PLACE, "remove": REMOVE, "paint": PAINT}
@@ -162,6 +168,8 @@ class Plan:
                 parts.append(f"write slot {r['dst']}")
             if r["seed"]:
                 parts.append("seed")
+            if r["top"]:
+                parts.append("paint the top cell at the state in hand")
             if r["n_res"]:
                 parts.append(f"paint {r['n_res']} from residuals")
             if r["n_rev"]:
@@ -302,7 +310,25 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
         block_events = [prims[q][3] for q in range(i, j)]  # cells base+1..top
         use_res = residuals and k >= 1 and lo <= base + 1 and all(
             n_use[ev] == (1 if ev == block_events[-1] else 2) for ev in block_events)
-        if use_res:
+        if use_res and lo <= base and not (n_use[base_ev] == 2 and base_ev in slot_at):
+            # x_base is needed later, so its slot is taken: the residual of step c goes to the
+            # slot of cell c + 1 (free once x_{c+1} has been used), and the top cell, which has
+            # no slot left for its residual, is painted from the state in hand (a VJP at x_top)
+            res_cells = list(range(base, top))
+            res_slots = [slot_at[block_events[cc - base]] for cc in res_cells]
+            state_cells = list(range(lo, base))
+            state_slots = [slot_at[p[1]] for p in paints if p[2] < base][::-1]
+            assert len(state_slots) == len(state_cells)
+            res_off = len(flat)
+            flat.extend(res_slots)
+            rev_off = len(flat)
+            flat.extend(state_slots)
+            row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_res=len(res_cells),
+                res_off=res_off, seed=seed, top=not seed, n_rev=len(state_cells), rev_off=rev_off,
+                rev_lo=lo)
+            n_evals += len(res_cells) + (not seed)
+            n_res_blocks += 1
+        elif use_res:
             # the residual of the step out of `base` may overwrite x_base if nothing else needs it
             r_lo = base if (lo <= base and n_use[base_ev] == 2 and base_ev in slot_at) else base + 1
             res_cells = list(range(r_lo, top if seed else top + 1))
@@ -641,7 +667,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
         p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
         value = jnp.zeros((), val_t)
         box: dict = {}
-        if res is not None:  # the residuals that depend on the parameters only: once
+        if res is not None and not has_p:  # residuals that depend on neither x nor t: once
             leaves0 = _residual_leaves(fns, x0, p, jnp.zeros((), int_t))
             invariant = [v for v, keep in zip(leaves0, per_step) if not keep]
 
@@ -775,6 +801,12 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 return seed_paint(t_res + r[N_RES], xk, c)
 
             c = lax.fori_loop(0, r[SEED], seed_once, (x_bar, p_bar, value))
+
+            def top_once(k, c):  # paint the top cell at the state in hand (same barrier)
+                xk, _ = lax.optimization_barrier((x, k))
+                return paint(t_res + r[N_RES], xk, c)
+
+            c = lax.fori_loop(0, r[TOP], top_once, c)
             if res is not None:  # pull back through the residuals, top down
                 def paint_res(k, c):
                     x_bar, p_bar, value = c
