@@ -149,8 +149,28 @@ class Plan:
             table[:self.n_ops] = self.table
             slots = np.zeros(n_slots, np.int32)
             slots[:len(self.slots)] = self.slots
-            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(self.n_ops))
+            groups = np.zeros((n_rows, 3), np.int32)
+            g = self.groups()
+            groups[:len(g)] = g
+            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.asarray(groups), jnp.int32(len(g)))
         return cache[chunk]
+
+    def groups(self) -> np.ndarray:
+        """The rows in groups of ``(first row, advances, blocks)``: a run of plain advances
+        (rows of kind 0) followed by at most one other row. The interpreter runs the advances
+        of a group in a loop of their own, whose body is only a read, the steps and a write: a
+        full row costs a dozen loops of zero trips besides."""
+        out = []
+        i, n = 0, self.n_ops
+        kinds = self.table[:, COLUMNS.index("kind")] if n else np.zeros(0, np.int32)
+        while i < n:
+            j = i
+            while j < n and kinds[j] == ADVANCE:
+                j += 1
+            has_block = int(j < n)
+            out.append((i, j - i, has_block))
+            i = j + has_block
+        return np.asarray(out, np.int32).reshape(-1, 3)
 
     def describe(self) -> str:
         """One line per operation, for reading a plan (small plans only)."""
@@ -536,7 +556,8 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                  res: StateLayout | None, per_step: tuple | None, panels: tuple, pool_slots: int,
                  chunk: int = 1):
     """The jitted interpreter for one step function, state layout and buffer shape (module
-    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``. With
+    docstring): ``run(table, slots, groups, n_groups, x0, p, seed) -> (x0_bar, p_bar, value)``
+    (:meth:`Plan.device_arrays`). With
     ``chunk > 1`` the stored states of a block are written and read ``chunk`` at a time
     (:data:`SMALL_LOOP_BYTES`); ``slots`` must then have ``chunk`` entries of padding."""
     import jax
@@ -660,18 +681,22 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     def inner(a, b):
         return sum(jnp.vdot(u, v).real.astype(val_t) for u, v in zip(tu.tree_leaves(a), tu.tree_leaves(b)))
 
-    def run(table, slots, n_ops, x0, p, seed):
+    def run(table, slots, groups, n_groups, x0, p, seed):
         pool = {d: [jnp.zeros((pool_slots, w), d) for w in ws] for d, ws in panels}
         pool = write_state(pool, jnp.int32(0), x0)
         x_bar = tu.tree_map(jnp.zeros_like, x0)
         p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
         value = jnp.zeros((), val_t)
         box: dict = {}
-        if res is not None and not has_p:  # residuals that depend on neither x nor t: once
+        if res is not None and not (has_p and chunk == 1):  # residuals free of x and t: once
             leaves0 = _residual_leaves(fns, x0, p, jnp.zeros((), int_t))
             invariant = [v for v, keep in zip(leaves0, per_step) if not keep]
 
-        step_x = _hoisted(fns.f, p, x0)  # x -> f(x, p), p-only arithmetic done once
+        # p-only arithmetic done once (_hoisted), for states of more than a few numbers: in the
+        # small loops of tiny states (chunk > 1) it measured slower (Lorenz: 1.09 against 1.07
+        # times nested jax.checkpoint), the parameter arithmetic being negligible there
+        hoist = _hoisted if chunk == 1 else (lambda fn, p, *a: (lambda *b: fn(*b, p)))
+        step_x = hoist(fns.f, p, x0)  # x -> f(x, p)
 
         def fwd_res_p(x, t, p):
             primal, pullback = _vjp_h(fns, x, p, t)
@@ -680,10 +705,15 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 raise RuntimeError("residual blocks: the step's residuals changed between traces")
             y, c = primal if has_cost else (primal, None)
             box["cost_dtype"] = None if c is None else c.dtype
-            return y, [v for v, keep in zip(leaves, per_step) if keep] + ([c] if has_cost else [])
+            kept = [v for v, keep in zip(leaves, per_step) if keep]
+            if [(tuple(v.shape), np.dtype(v.dtype).name) for v in kept] != \
+                    [(tuple(shape), d) for d, _o, _n, shape in res.leaves[:len(res.leaves) - has_cost]]:
+                raise RuntimeError("residual blocks: the step's residuals changed between traces; "
+                                   "use residuals=False")
+            return y, kept + ([c] if has_cost else [])
 
         t0 = jnp.zeros((), int_t)
-        if res is not None and has_p:
+        if res is not None and has_p and chunk == 1:
             # one trace gives the pullback's structure, which of its leaves depend on x or t
             # (stored per step) and the values of the others (computed once, here)
             def fwd_all(x, t, p):
@@ -725,9 +755,9 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             def fwd_res(x, t):
                 return fwd_res_p(x, t, p)
 
-        vjp_x = _hoisted(lambda xj, xb, pb, p: fns.vjp(xj, p, xb, pb), p, x0, x_bar, p_bar)
+        vjp_x = hoist(lambda xj, xb, pb, p: fns.vjp(xj, p, xb, pb), p, x0, x_bar, p_bar)
         if has_cost:
-            cost_x = _hoisted(lambda t, xj, xb, pb, p: fns.cost_add(t, xj, p, xb, pb), p, t0, x0, x_bar, p_bar)
+            cost_x = hoist(lambda t, xj, xb, pb, p: fns.cost_add(t, xj, p, xb, pb), p, t0, x0, x_bar, p_bar)
 
         def pull_res(dep, x_bar, p_bar):
             it_dep, it_inv = iter(dep), iter(invariant)
@@ -819,7 +849,21 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 c = lax.fori_loop(0, r[N_RES], paint_res, c)
             return (pool, *paint_states(r, pool, c))
 
-        carry = lax.fori_loop(0, n_ops, op, (pool, x_bar, p_bar, value))
+        def advance(i, carry):
+            """A row of kind 0: read, step, write (the general row below would do the same
+            with a dozen loops of zero trips besides)."""
+            pool = carry[0]
+            r = table[i]
+            x = read_state(pool, r[SRC])
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
+            return (write_state(pool, r[DST], x),) + tuple(carry[1:])
+
+        def group(g, carry):
+            first, n_adv, n_block = groups[g, 0], groups[g, 1], groups[g, 2]
+            carry = lax.fori_loop(first, first + n_adv, advance, carry)
+            return lax.fori_loop(0, n_block, lambda k, c: op(first + n_adv, c), carry)
+
+        carry = lax.fori_loop(0, n_groups, group, (pool, x_bar, p_bar, value))
         return carry[1], carry[2], carry[3]
 
     return jax.jit(run)
@@ -1027,9 +1071,9 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
                       slot_panels(prep.state, res, widths, chunk), n_slots, chunk)
-    table, slots, n_ops = plan.device_arrays(chunk)
-    args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
-    leaves, tree = jax.tree_util.tree_flatten(args[3:])
+    table, slots, groups, n_groups = plan.device_arrays(chunk)
+    args = (table, slots, groups, n_groups, prep.x0, prep.params, prep.seed)
+    leaves, tree = jax.tree_util.tree_flatten(args[4:])
     key = (fn, table.shape, slots.shape, tree,
            tuple((v.shape, v.dtype, getattr(v, "weak_type", False)) for v in leaves))
     compiled, compile_seconds = _executable(key, fn, args)
