@@ -27,16 +27,26 @@ block are used by nothing but the block, the forward loop can instead keep, in e
 slot, the *residuals* that ``jax.vjp`` of that step saves (the linearisation point: what
 reverse mode through ``lax.scan`` keeps per step) and the reverse loop applies the saved
 pullbacks: :math:`t_{\rm fwd} + t_{\rm transpose}` per step, one more step evaluation per
-block (the step out of the block's top cell, whose state the game had already dropped). Only
-the residuals that depend on the state or on :math:`t` are stored; those that depend on the
-parameters alone (a velocity model, say) are computed once per gradient. A slot is a flat
-vector per dtype, as wide as a state, or as wide as the residuals if they are larger.
-``residuals="auto"`` uses residual blocks only when the residuals fit in a state's slot, so
-the buffer is exactly ``pool_slots`` states; ``True`` always (a wider buffer when the
-residuals are larger, e.g. RK4 keeps its four stages), ``False`` never.
+block (the step out of the block's top cell, whose state the game had already dropped). When
+the block's base state :math:`x_\ell` must outlive the block (a checkpoint the game uses
+again), its slot is taken, so the residual of step :math:`c` goes to the slot of cell
+:math:`c+1` and the top cell is painted by a VJP at the state in hand. Only the residuals that
+depend on the state or on :math:`t` are stored (found by JAX's partial evaluation with the
+parameters known, :func:`residual_layout`); those that depend on the parameters alone (a
+velocity model, say) are computed once per gradient, as is every other parameter-only part of
+the step, its VJP and the running cost (:func:`_hoisted`). A slot is a flat vector per dtype,
+as wide as a state, or as wide as the residuals if they are larger. ``residuals="auto"`` uses
+residual blocks only when the residuals fit in a state's slot, so the buffer is exactly
+``pool_slots`` states; ``True`` always (a wider buffer when the residuals are larger, e.g. RK4
+keeps its four stages), ``False`` never.
 
-**Data layout.** ``pool[d]`` is a ``(capacity, width_d)`` array for each dtype ``d`` of the
-state (and of the residuals); a state is the concatenation of its raveled leaves of that dtype.
+**Data layout.** The buffer of each dtype ``d`` of the state (and of the residuals) is a
+``(capacity, width_d)`` block of memory, one row per slot; a state is the concatenation of its
+raveled leaves of that dtype. The block is stored as column *panels* (:func:`slot_panels`), cut
+at the edges of every wide leaf of the state and of the residuals, so that a wide leaf is read
+and written as whole rows of its own ``(capacity, n)`` array, as ``lax.scan`` stacks each
+residual in an array of its own (a leaf that fills part of a wider row is about 20 % slower to
+store and read on a CPU).
 Row ``k`` of the operation table holds the columns of :data:`COLUMNS`; ``slots`` is one flat
 integer list of the slots each operation stores to or paints from. The interpreter is a
 ``lax.fori_loop`` over the rows; each row runs a few ``lax.fori_loop`` with data-dependent trip
@@ -51,7 +61,8 @@ kept), ``n_store`` and ``store_off`` (steps whose states go to ``slots[store_off
 and ``res_off`` (steps whose residuals go to ``slots[res_off:]``), ``dst`` (the slot that
 receives the final state, ``-1`` for none), ``seed`` (1 when the top cell is :math:`T`),
 ``n_rev``, ``rev_off`` and ``rev_lo`` (paints from the stored states of cells
-``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``). A row has no
+``rev_lo .. rev_lo + n_rev - 1``, top down, their slots at ``slots[rev_off:]``), ``top`` (1:
+paint the top cell at the state in hand, before the residual paints). A row has no
 conditional: XLA would copy the whole buffer into a conditional's branches, doubling the
 memory.
 
@@ -83,12 +94,12 @@ from helpers.stepping import step_functions
 
 __all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
            "residual_layout", "chunk_size", "SMALL_LOOP_BYTES", "plan_shape", "pool_capacity",
-           "slot_layout", "SHARED_POOL_BYTES", "compilations"]
+           "slot_layout", "slot_panels", "PANEL_MIN", "SHARED_POOL_BYTES", "compilations"]
 
 COLUMNS = ("kind", "src", "t_src", "n_plain", "n_store", "store_off", "n_res", "res_off", "dst",
-           "seed", "n_rev", "rev_off", "rev_lo")
+           "seed", "n_rev", "rev_off", "rev_lo", "top")
 (KIND, SRC, T_SRC, N_PLAIN, N_STORE, STORE_OFF, N_RES, RES_OFF, DST, SEED, N_REV, REV_OFF,
- REV_LO) = range(len(COLUMNS))
+ REV_LO, TOP) = range(len(COLUMNS))
 ADVANCE, STATE_BLOCK, RESIDUAL_BLOCK = 0, 1, 2  # the kinds of operation
 PLACE, REMOVE, PAINT = 0, 1, 2
 _CODES = {"place": PLACE, "remove": REMOVE, "paint": PAINT}
@@ -138,8 +149,28 @@ class Plan:
             table[:self.n_ops] = self.table
             slots = np.zeros(n_slots, np.int32)
             slots[:len(self.slots)] = self.slots
-            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.int32(self.n_ops))
+            groups = np.zeros((n_rows, 3), np.int32)
+            g = self.groups()
+            groups[:len(g)] = g
+            cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.asarray(groups), jnp.int32(len(g)))
         return cache[chunk]
+
+    def groups(self) -> np.ndarray:
+        """The rows in groups of ``(first row, advances, blocks)``: a run of plain advances
+        (rows of kind 0) followed by at most one other row. The interpreter runs the advances
+        of a group in a loop of their own, whose body is only a read, the steps and a write: a
+        full row costs a dozen loops of zero trips besides."""
+        out = []
+        i, n = 0, self.n_ops
+        kinds = self.table[:, COLUMNS.index("kind")] if n else np.zeros(0, np.int32)
+        while i < n:
+            j = i
+            while j < n and kinds[j] == ADVANCE:
+                j += 1
+            has_block = int(j < n)
+            out.append((i, j - i, has_block))
+            i = j + has_block
+        return np.asarray(out, np.int32).reshape(-1, 3)
 
     def describe(self) -> str:
         """One line per operation, for reading a plan (small plans only)."""
@@ -157,6 +188,8 @@ class Plan:
                 parts.append(f"write slot {r['dst']}")
             if r["seed"]:
                 parts.append("seed")
+            if r["top"]:
+                parts.append("paint the top cell at the state in hand")
             if r["n_res"]:
                 parts.append(f"paint {r['n_res']} from residuals")
             if r["n_rev"]:
@@ -297,7 +330,25 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
         block_events = [prims[q][3] for q in range(i, j)]  # cells base+1..top
         use_res = residuals and k >= 1 and lo <= base + 1 and all(
             n_use[ev] == (1 if ev == block_events[-1] else 2) for ev in block_events)
-        if use_res:
+        if use_res and lo <= base and not (n_use[base_ev] == 2 and base_ev in slot_at):
+            # x_base is needed later, so its slot is taken: the residual of step c goes to the
+            # slot of cell c + 1 (free once x_{c+1} has been used), and the top cell, which has
+            # no slot left for its residual, is painted from the state in hand (a VJP at x_top)
+            res_cells = list(range(base, top))
+            res_slots = [slot_at[block_events[cc - base]] for cc in res_cells]
+            state_cells = list(range(lo, base))
+            state_slots = [slot_at[p[1]] for p in paints if p[2] < base][::-1]
+            assert len(state_slots) == len(state_cells)
+            res_off = len(flat)
+            flat.extend(res_slots)
+            rev_off = len(flat)
+            flat.extend(state_slots)
+            row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_res=len(res_cells),
+                res_off=res_off, seed=seed, top=not seed, n_rev=len(state_cells), rev_off=rev_off,
+                rev_lo=lo)
+            n_evals += len(res_cells) + (not seed)
+            n_res_blocks += 1
+        elif use_res:
             # the residual of the step out of `base` may overwrite x_base if nothing else needs it
             r_lo = base if (lo <= base and n_use[base_ev] == 2 and base_ev in slot_at) else base + 1
             res_cells = list(range(r_lo, top if seed else top + 1))
@@ -350,15 +401,22 @@ class StateLayout:
     widths: tuple  # ((dtype name, total size), ...)
 
     @staticmethod
-    def of(avals: Sequence, treedef: Any = None) -> "StateLayout":
+    def of(avals: Sequence, treedef: Any = None, wide_first: bool = False) -> "StateLayout":
+        """The layout of ``avals`` in order; with ``wide_first`` the leaves of at least
+        :data:`PANEL_MIN` numbers come first in the row and the small ones after them, side by
+        side (so that the small ones share one panel and are stored with one update)."""
+        sizes = [int(np.prod(a.shape, dtype=np.int64)) for a in avals]
+        order = list(range(len(avals)))
+        if wide_first:
+            order.sort(key=lambda i: sizes[i] < PANEL_MIN)  # stable: wide leaves, then small
         offsets: dict[str, int] = {}
-        leaves = []
-        for a in avals:
-            d = np.dtype(a.dtype).name
-            size = int(np.prod(a.shape, dtype=np.int64))
-            leaves.append((d, offsets.get(d, 0), size, tuple(a.shape)))
-            offsets[d] = offsets.get(d, 0) + size
-        return StateLayout(treedef, tuple(leaves), tuple(sorted(offsets.items())))
+        at = {}
+        for i in order:
+            d = np.dtype(avals[i].dtype).name
+            at[i] = offsets.get(d, 0)
+            offsets[d] = at[i] + sizes[i]
+        leaves = tuple((np.dtype(a.dtype).name, at[i], sizes[i], tuple(a.shape)) for i, a in enumerate(avals))
+        return StateLayout(treedef, leaves, tuple(sorted(offsets.items())))
 
     def width(self, dtype: str) -> int:
         return dict(self.widths).get(dtype, 0)
@@ -371,26 +429,25 @@ class StateLayout:
 def residual_layout(step: Callable, x0: Any, params: Any, step_cost: Callable | None):
     r"""Which residuals of one step's ``jax.vjp`` (with the running cost) must be stored per
     step: returns ``(layout, per_step)`` where ``per_step[i]`` says whether residual leaf ``i``
-    depends on the state or on :math:`t` (found by following the data dependencies of the
-    jaxpr); the others depend on the parameters only and are computed once. ``layout``
-    describes the per-step leaves."""
+    depends on the state or on :math:`t` (JAX's partial evaluation of the jaxpr with the
+    parameters known, which looks inside nested calls); the others depend on the parameters
+    only and are computed once. ``layout`` describes the per-step leaves."""
     import jax
-    from jax.extend.core import Literal
+    from jax._src.interpreters import partial_eval as pe
 
     fns = step_functions(step, params is not None, step_cost)
     t0 = jax.numpy.zeros((), dtype=jax.numpy.asarray(0).dtype)
-    closed = jax.make_jaxpr(lambda x, p, t: _residual_leaves(fns, x, p, t))(x0, params, t0)
-    jaxpr = closed.jaxpr
+    # the argument order (x, t, p) is the one the interpreter traces the step in (_hoisted)
+    closed = jax.make_jaxpr(lambda x, t, p: _residual_leaves(fns, x, p, t))(x0, t0, params)
     n_x = len(jax.tree_util.tree_leaves(x0))
-    dep = set(jaxpr.invars[:n_x]) | {jaxpr.invars[-1]}
-    for eqn in jaxpr.eqns:
-        if any(not isinstance(v, Literal) and v in dep for v in eqn.invars):
-            dep.update(eqn.outvars)
-    per_step = tuple(not isinstance(v, Literal) and v in dep for v in jaxpr.outvars)
-    avals = [v.aval for v, keep in zip(jaxpr.outvars, per_step) if keep]
+    n_p = len(jax.tree_util.tree_leaves(params))
+    _, _, unknown, _ = pe.partial_eval_jaxpr_nounits(closed, [True] * (n_x + 1) + [False] * n_p,
+                                                     instantiate=False)
+    per_step = tuple(bool(u) for u in unknown)
+    avals = [a for a, keep in zip(closed.out_avals, per_step) if keep]
     if step_cost is not None:
         avals.append(jax.eval_shape(lambda x, p, t: fns.cost(t, x, p), x0, params, t0))
-    return StateLayout.of(avals), per_step
+    return StateLayout.of(avals, wide_first=True), per_step
 
 
 def _vjp_h(fns, x, p, t):
@@ -414,6 +471,55 @@ def _residual_leaves(fns, x, p, t):
 
     _, pullback = _vjp_h(fns, x, p, t)
     return jax.tree_util.tree_leaves(pullback)
+
+
+def _hoisted(fn: Callable, p: Any, *args: Any, split: bool = False):
+    r"""``g(*args) = fn(*args, p)`` with the arithmetic that depends on ``p`` alone done once,
+    now, instead of in every call (``args`` are examples of the arguments: arrays or pytrees).
+
+    The function is traced to a jaxpr and split by data dependence (JAX's partial evaluation,
+    ``p`` known, ``args`` unknown): the known part runs here and its results (residuals) are
+    closed over by ``g``. Inside the interpreter ``p`` is loop-invariant, but XLA hoists such
+    arithmetic only out of the innermost loops, into the body of the loop over rows, where it
+    ran on every row (about 20 us per row on the seismic step of chapter 16). Only for
+    functions that are not differentiated afterwards (the residual split keeps no tangents).
+
+    With ``split=True`` (``p`` must not be ``None``) returns ``(g, known, unknown)``: the
+    outputs of ``fn`` (flattened) that depend on ``p`` alone are computed once (``known``),
+    ``g(*args)`` returns the others, and ``unknown[i]`` says which list output ``i`` is in."""
+    import jax
+    from jax._src import core
+    from jax._src.interpreters import partial_eval as pe
+
+    tu = jax.tree_util
+    if p is None:
+        return lambda *a: fn(*a, p)
+    a_leaves, a_tree = tu.tree_flatten(args)
+    p_leaves, p_tree = tu.tree_flatten(p)
+    n_a = len(a_leaves)
+    out_tree: list = []
+
+    def flat(*leaves):
+        out = fn(*tu.tree_unflatten(a_tree, leaves[:n_a]), tu.tree_unflatten(p_tree, leaves[n_a:]))
+        o, t = tu.tree_flatten(out)
+        out_tree.append(t)
+        return o
+
+    specs = [jax.ShapeDtypeStruct(np.shape(v), v.dtype) for v in a_leaves + p_leaves]
+    closed = jax.make_jaxpr(flat)(*specs)
+    known, unknown, out_unknown, res_avals = pe.partial_eval_jaxpr_nounits(
+        closed, [True] * n_a + [False] * len(p_leaves), instantiate=not split)
+    res = core.jaxpr_as_fun(known)(*p_leaves)
+    n_known = len(res) - len(res_avals)
+    known_outs, res = list(res[:n_known]), list(res[n_known:])
+    call = core.jaxpr_as_fun(unknown)
+    if split:
+        return (lambda *a: list(call(*res, *tu.tree_leaves(a)))), known_outs, list(out_unknown)
+
+    def g(*a):
+        return tu.tree_unflatten(out_tree[-1], call(*res, *tu.tree_leaves(a)))
+
+    return g
 
 
 def _pad(n: int) -> int:
@@ -447,10 +553,11 @@ def chunk_size(state: StateLayout) -> int:
 
 @lru_cache(maxsize=32)
 def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state: StateLayout,
-                 res: StateLayout | None, per_step: tuple | None, widths: tuple, pool_slots: int,
+                 res: StateLayout | None, per_step: tuple | None, panels: tuple, pool_slots: int,
                  chunk: int = 1):
     """The jitted interpreter for one step function, state layout and buffer shape (module
-    docstring): ``run(table, slots, n_ops, x0, p, seed) -> (x0_bar, p_bar, value)``. With
+    docstring): ``run(table, slots, groups, n_groups, x0, p, seed) -> (x0_bar, p_bar, value)``
+    (:meth:`Plan.device_arrays`). With
     ``chunk > 1`` the stored states of a block are written and read ``chunk`` at a time
     (:data:`SMALL_LOOP_BYTES`); ``slots`` must then have ``chunk`` entries of padding."""
     import jax
@@ -463,21 +570,52 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     int_t = jnp.asarray(0).dtype  # what a Python int becomes: the t of the reference executor
     val_t = jnp.asarray(0.0).dtype
 
+    bounds = {d: np.cumsum((0,) + ws) for d, ws in panels}  # first column of each panel
+
+    def pieces(d, o, n):
+        """``(panel, column in the panel, column in the leaf, width)`` of the panels that hold
+        columns ``o .. o + n`` of the flat row of dtype ``d``."""
+        b = bounds[d]
+        out = []
+        for k in range(len(b) - 1):
+            lo, hi = max(o, int(b[k])), min(o + n, int(b[k + 1]))
+            if lo < hi:
+                out.append((k, lo - int(b[k]), lo - o, hi - lo))
+        return out
+
     def read(pool, layout: StateLayout, slot):
-        """The leaves stored in one slot: one dynamic slice of the row per dtype, then static
-        slices (one kernel per dtype, not one per leaf)."""
+        """The leaves stored in one slot: one dynamic slice per panel a leaf lies in (most
+        leaves lie in one panel, whose row they fill)."""
         zero = jnp.zeros_like(slot)
-        rows = {d: lax.dynamic_slice(pool[d], (slot, zero), (1, w))[0] for d, w in layout.widths}
-        return [rows[d][o:o + n].reshape(shape) for d, o, n, shape in layout.leaves]
+        out = []
+        for d, o, n, shape in layout.leaves:
+            parts = [lax.dynamic_slice(pool[d][k], (slot, zero + c), (1, w))[0]
+                     for k, c, _, w in pieces(d, o, n)]
+            out.append((parts[0] if len(parts) == 1 else jnp.concatenate(parts)).reshape(shape))
+        return out
 
     def write(pool, layout: StateLayout, slot, leaves):
-        """Store leaves in one slot: one concatenation and one update per dtype."""
-        pool = dict(pool)
+        """Store leaves in one slot: one in-place update per panel and run of adjacent leaves
+        (the small residuals side by side in one panel go in one update)."""
+        runs: dict = {}  # (dtype, panel) -> [(column, piece)]
+        for v, (d, o, n, _shape) in zip(leaves, layout.leaves):
+            flat = jnp.ravel(v).astype(d)
+            for k, c, j, w in pieces(d, o, n):
+                runs.setdefault((d, k), []).append((c, flat if w == n else flat[j:j + w]))
+        pool = {d: list(v) for d, v in pool.items()}
         zero = jnp.zeros_like(slot)
-        for d, _ in layout.widths:
-            parts = [jnp.ravel(v).astype(d) for v, (dd, *_r) in zip(leaves, layout.leaves) if dd == d]
-            row = parts[0] if len(parts) == 1 else jnp.concatenate(parts)
-            pool[d] = lax.dynamic_update_slice(pool[d], row[None, :], (slot, zero))
+        for (d, k), parts in runs.items():
+            parts.sort(key=lambda cp: cp[0])
+            groups = [[parts[0]]]
+            for c, part in parts[1:]:
+                c0, p0 = groups[-1][-1]
+                if c == c0 + p0.shape[0]:
+                    groups[-1].append((c, part))
+                else:
+                    groups.append([(c, part)])
+            for g in groups:
+                row = g[0][1] if len(g) == 1 else jnp.concatenate([part for _, part in g])
+                pool[d][k] = lax.dynamic_update_slice(pool[d][k], row[None, :], (slot, zero + g[0][0]))
         return pool
 
     def read_state(pool, slot):
@@ -515,9 +653,9 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             x, bufs = lax.fori_loop(0, m, body, (x, bufs))
             idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,))
             idx = jnp.where(jnp.arange(chunk) < m, idx, pool_slots)  # beyond the block: dropped
-            pool = dict(pool)
+            pool = {d: list(v) for d, v in pool.items()}
             for d, w in state.widths:
-                pool[d] = pool[d].at[idx, :w].set(bufs[d], mode="drop")
+                pool[d] = [pool[d][0].at[idx, :w].set(bufs[d], mode="drop")]
             return x, pool
 
         return lax.fori_loop(0, (n + chunk - 1) // chunk, one_chunk, (x, pool))
@@ -529,7 +667,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             base = jnp.maximum(top - chunk, 0)
             m = top - base
             idx = lax.dynamic_slice(slots, (off + base,), (chunk,))
-            bufs = {d: pool[d][idx, :w] for d, w in state.widths}
+            bufs = {d: pool[d][0][idx, :w] for d, w in state.widths}
 
             def body(k, cc):
                 jj = m - 1 - k
@@ -543,29 +681,87 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     def inner(a, b):
         return sum(jnp.vdot(u, v).real.astype(val_t) for u, v in zip(tu.tree_leaves(a), tu.tree_leaves(b)))
 
-    def run(table, slots, n_ops, x0, p, seed):
-        pool = {d: jnp.zeros((pool_slots, w), d) for d, w in widths}
+    def run(table, slots, groups, n_groups, x0, p, seed):
+        pool = {d: [jnp.zeros((pool_slots, w), d) for w in ws] for d, ws in panels}
         pool = write_state(pool, jnp.int32(0), x0)
         x_bar = tu.tree_map(jnp.zeros_like, x0)
         p_bar = tu.tree_map(jnp.zeros_like, p) if has_p else None
         value = jnp.zeros((), val_t)
         box: dict = {}
-        if res is not None:  # the residuals that depend on the parameters only: once
+        if res is not None and not (has_p and chunk == 1):  # residuals free of x and t: once
             leaves0 = _residual_leaves(fns, x0, p, jnp.zeros((), int_t))
             invariant = [v for v, keep in zip(leaves0, per_step) if not keep]
 
-        def fwd_res(x, t):
+        # p-only arithmetic done once (_hoisted), for states of more than a few numbers: in the
+        # small loops of tiny states (chunk > 1) it measured slower (Lorenz: 1.09 against 1.07
+        # times nested jax.checkpoint), the parameter arithmetic being negligible there
+        hoist = _hoisted if chunk == 1 else (lambda fn, p, *a: (lambda *b: fn(*b, p)))
+        step_x = hoist(fns.f, p, x0)  # x -> f(x, p)
+
+        def fwd_res_p(x, t, p):
             primal, pullback = _vjp_h(fns, x, p, t)
             leaves, box["tree"] = tu.tree_flatten(pullback)
             if len(leaves) != len(per_step):
                 raise RuntimeError("residual blocks: the step's residuals changed between traces")
             y, c = primal if has_cost else (primal, None)
             box["cost_dtype"] = None if c is None else c.dtype
-            return y, [v for v, keep in zip(leaves, per_step) if keep] + ([c] if has_cost else [])
+            kept = [v for v, keep in zip(leaves, per_step) if keep]
+            if [(tuple(v.shape), np.dtype(v.dtype).name) for v in kept] != \
+                    [(tuple(shape), d) for d, _o, _n, shape in res.leaves[:len(res.leaves) - has_cost]]:
+                raise RuntimeError("residual blocks: the step's residuals changed between traces; "
+                                   "use residuals=False")
+            return y, kept + ([c] if has_cost else [])
+
+        t0 = jnp.zeros((), int_t)
+        if res is not None and has_p and chunk == 1:
+            # one trace gives the pullback's structure, which of its leaves depend on x or t
+            # (stored per step) and the values of the others (computed once, here)
+            def fwd_all(x, t, p):
+                primal, pullback = _vjp_h(fns, x, p, t)
+                leaves, box["tree"] = tu.tree_flatten(pullback)
+                y, c = primal if has_cost else (primal, None)
+                box["cost_dtype"] = None if c is None else c.dtype
+                y_leaves, box["y_tree"] = tu.tree_flatten(y)
+                box["n_y"] = len(y_leaves)
+                return y_leaves + ([c] if has_cost else []) + leaves
+
+            g_all, known_all, unknown_all = _hoisted(fwd_all, p, x0, t0, split=True)
+            n_y, n_head = box["n_y"], box["n_y"] + has_cost
+
+            def merged(unknown_vals):
+                it_u, it_k = iter(unknown_vals), iter(known_all)
+                return [next(it_u) if u else next(it_k) for u in unknown_all]
+
+            per_step_here = unknown_all[n_head:]
+            known_tail = merged([None] * sum(unknown_all))[n_head:]
+            invariant = [v for v, u in zip(known_tail, per_step_here) if not u]
+            # the per-step leaves must have the shapes of the layout the buffer was made for
+            kept_avals = [a for a, u in zip(jax.eval_shape(lambda x, t: merged(g_all(x, t)), x0, t0)[n_head:],
+                                            per_step_here) if u]
+            got = [(tuple(a.shape), np.dtype(a.dtype).name) for a in kept_avals]
+            want = [(tuple(shape), d) for d, _o, _n, shape in res.leaves[:len(res.leaves) - has_cost]]
+            if got != want:
+                raise RuntimeError(f"residual blocks: the step's residuals changed between traces "
+                                   f"({got} against {want}); use residuals=False")
+
+            def fwd_res(x, t):
+                full = merged(g_all(x, t))
+                y = tu.tree_unflatten(box["y_tree"], full[:n_y])
+                kept = [v for v, u in zip(full[n_head:], per_step_here) if u]
+                return y, kept + full[n_y:n_head]
+        elif res is not None:
+            per_step_here = per_step
+
+            def fwd_res(x, t):
+                return fwd_res_p(x, t, p)
+
+        vjp_x = hoist(lambda xj, xb, pb, p: fns.vjp(xj, p, xb, pb), p, x0, x_bar, p_bar)
+        if has_cost:
+            cost_x = hoist(lambda t, xj, xb, pb, p: fns.cost_add(t, xj, p, xb, pb), p, t0, x0, x_bar, p_bar)
 
         def pull_res(dep, x_bar, p_bar):
             it_dep, it_inv = iter(dep), iter(invariant)
-            leaves = [next(it_dep) if keep else next(it_inv) for keep in per_step]
+            leaves = [next(it_dep) if keep else next(it_inv) for keep in per_step_here]
             pullback = tu.tree_unflatten(box["tree"], leaves)
             ct = (x_bar, jnp.ones((), box["cost_dtype"])) if has_cost else x_bar
             g = pullback(ct)
@@ -576,9 +772,9 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
         def paint(t, xj, c):
             """Paint cell t from its stored state: the VJP of step t and the running cost."""
             x_bar, p_bar, value = c
-            x_bar, p_bar = fns.vjp(xj, p, x_bar, p_bar)
+            x_bar, p_bar = vjp_x(xj, x_bar, p_bar)
             if has_cost:
-                v, x_bar, p_bar = fns.cost_add(t.astype(int_t), xj, p, x_bar, p_bar)
+                v, x_bar, p_bar = cost_x(t.astype(int_t), xj, x_bar, p_bar)
                 value = value + v.astype(val_t)
             return x_bar, p_bar, value
 
@@ -608,13 +804,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             pool, x_bar, p_bar, value = carry
             r = table[i]
             x = read_state(pool, r[SRC])
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: fns.f(x, p), x)  # advance
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)  # advance
             if chunk > 1:  # store the states of a block
                 x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
             else:
                 def store(k, c):
                     x, pool = c
-                    x = fns.f(x, p)
+                    x = step_x(x)
                     return x, write_state(pool, slots[r[STORE_OFF] + k], x)
 
                 x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
@@ -628,8 +824,19 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
             pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
                                  lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
-            c = lax.fori_loop(0, r[SEED], lambda k, c: seed_paint(t_res + r[N_RES], x, c),
-                              (x_bar, p_bar, value))
+            def seed_once(k, c):
+                # the barrier ties x to the loop counter: without it XLA hoists the seed's
+                # arithmetic out of this 0-or-1-trip loop and runs it on every row
+                xk, _ = lax.optimization_barrier((x, k))
+                return seed_paint(t_res + r[N_RES], xk, c)
+
+            c = lax.fori_loop(0, r[SEED], seed_once, (x_bar, p_bar, value))
+
+            def top_once(k, c):  # paint the top cell at the state in hand (same barrier)
+                xk, _ = lax.optimization_barrier((x, k))
+                return paint(t_res + r[N_RES], xk, c)
+
+            c = lax.fori_loop(0, r[TOP], top_once, c)
             if res is not None:  # pull back through the residuals, top down
                 def paint_res(k, c):
                     x_bar, p_bar, value = c
@@ -642,7 +849,21 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 c = lax.fori_loop(0, r[N_RES], paint_res, c)
             return (pool, *paint_states(r, pool, c))
 
-        carry = lax.fori_loop(0, n_ops, op, (pool, x_bar, p_bar, value))
+        def advance(i, carry):
+            """A row of kind 0: read, step, write (the general row below would do the same
+            with a dozen loops of zero trips besides)."""
+            pool = carry[0]
+            r = table[i]
+            x = read_state(pool, r[SRC])
+            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
+            return (write_state(pool, r[DST], x),) + tuple(carry[1:])
+
+        def group(g, carry):
+            first, n_adv, n_block = groups[g, 0], groups[g, 1], groups[g, 2]
+            carry = lax.fori_loop(first, first + n_adv, advance, carry)
+            return lax.fori_loop(0, n_block, lambda k, c: op(first + n_adv, c), carry)
+
+        carry = lax.fori_loop(0, n_groups, group, (pool, x_bar, p_bar, value))
         return carry[1], carry[2], carry[3]
 
     return jax.jit(run)
@@ -762,6 +983,37 @@ def slot_layout(prep: Prepared, residuals: bool) -> tuple:
     return tuple(sorted((d, max(prep.state.width(d), res.width(d) if res else 0)) for d in dtypes))
 
 
+PANEL_MIN = 64
+"""Leaves of at least this many numbers get panels of their own (:func:`slot_panels`)."""
+
+
+def slot_panels(state: StateLayout, res: StateLayout | None, widths: tuple, chunk: int = 1) -> tuple:
+    r"""How the buffer of each dtype is split into column panels: ``((dtype, (w_1, w_2, ...)),
+    ...)`` with :math:`\sum_k w_k` the slot width of :func:`slot_layout`.
+
+    A slot is a row of every panel. The panels are cut at the first and last column of every
+    leaf of at least :data:`PANEL_MIN` numbers, of the state and of the residuals, so that such
+    a leaf is read and written as whole rows of one or a few panels (small leaves share a
+    panel). Why: XLA's CPU backend copies a full row of a ``(slots, n)`` array as one contiguous
+    block, while a leaf that fills part of a wider row is addressed in two dimensions: in a
+    microbenchmark of the 64 x 64 wave's residual blocks (1000 steps of store and pull-back,
+    one process, CPU time) the residuals in part of 8192-wide rows took 39 ms, in panels of
+    their own 30 ms. ``lax.scan`` likewise stacks each residual in an array of its own.
+    Chunked small states (``chunk > 1``) keep one panel per dtype."""
+    if chunk > 1:
+        return tuple((d, (w,)) for d, w in widths)
+    out = []
+    for d, w in widths:
+        cuts = {0, w}
+        for layout in (state, res):
+            for dd, o, n, _shape in (layout.leaves if layout is not None else ()):
+                if dd == d and n >= PANEL_MIN:
+                    cuts.update((o, o + n))
+        edges = sorted(cuts)
+        out.append((d, tuple(b - a for a, b in zip(edges, edges[1:]))))
+    return tuple(out)
+
+
 def pool_capacity(capacity: int | str, plan: Plan, slot_bytes: int) -> int:
     r"""Slots of the buffer for ``plan``: ``"exact"``, the plan's own ``pool_slots`` (the
     memory of the budget; a program per buffer size); an ``int``, that many (at least the
@@ -818,10 +1070,10 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     has_p = prep.params is not None
     chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
-                      widths, n_slots, chunk)
-    table, slots, n_ops = plan.device_arrays(chunk)
-    args = (table, slots, n_ops, prep.x0, prep.params, prep.seed)
-    leaves, tree = jax.tree_util.tree_flatten(args[3:])
+                      slot_panels(prep.state, res, widths, chunk), n_slots, chunk)
+    table, slots, groups, n_groups = plan.device_arrays(chunk)
+    args = (table, slots, groups, n_groups, prep.x0, prep.params, prep.seed)
+    leaves, tree = jax.tree_util.tree_flatten(args[4:])
     key = (fn, table.shape, slots.shape, tree,
            tuple((v.shape, v.dtype, getattr(v, "weak_type", False)) for v in leaves))
     compiled, compile_seconds = _executable(key, fn, args)
