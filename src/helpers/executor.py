@@ -570,6 +570,11 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
     int_t = jnp.asarray(0).dtype  # what a Python int becomes: the t of the reference executor
     val_t = jnp.asarray(0.0).dtype
 
+    def at(a, i):
+        """``a[i]`` for a non-negative traced index, without the wrap-around of negative
+        indices that ``a[i]`` adds (a select in every kernel the index reaches)."""
+        return lax.dynamic_index_in_dim(a, i, 0, keepdims=False, allow_negative_indices=False)
+
     bounds = {d: np.cumsum((0,) + ws) for d, ws in panels}  # first column of each panel
 
     def pieces(d, o, n):
@@ -589,7 +594,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
         zero = jnp.zeros_like(slot)
         out = []
         for d, o, n, shape in layout.leaves:
-            parts = [lax.dynamic_slice(pool[d][k], (slot, zero + c), (1, w))[0]
+            parts = [lax.dynamic_slice(pool[d][k], (slot, zero + c), (1, w), allow_negative_indices=False)[0]
                      for k, c, _, w in pieces(d, o, n)]
             out.append((parts[0] if len(parts) == 1 else jnp.concatenate(parts)).reshape(shape))
         return out
@@ -615,7 +620,8 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                     groups.append([(c, part)])
             for g in groups:
                 row = g[0][1] if len(g) == 1 else jnp.concatenate([part for _, part in g])
-                pool[d][k] = lax.dynamic_update_slice(pool[d][k], row[None, :], (slot, zero + g[0][0]))
+                pool[d][k] = lax.dynamic_update_slice(pool[d][k], row[None, :], (slot, zero + g[0][0]),
+                                                      allow_negative_indices=False)
         return pool
 
     def read_state(pool, slot):
@@ -647,11 +653,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 x, bufs = cc
                 x = fns.f(x, p)
                 rows = pack(x)
-                return x, {d: lax.dynamic_update_index_in_dim(bufs[d], rows[d], k, 0) for d in bufs}
+                return x, {d: lax.dynamic_update_slice(bufs[d], rows[d][None, :], (k, jnp.zeros_like(k)),
+                                                  allow_negative_indices=False)
+                           for d in bufs}
 
             bufs = {d: jnp.zeros((chunk, w), d) for d, w in state.widths}
             x, bufs = lax.fori_loop(0, m, body, (x, bufs))
-            idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,))
+            idx = lax.dynamic_slice(slots, (off + c * chunk,), (chunk,), allow_negative_indices=False)
             idx = jnp.where(jnp.arange(chunk) < m, idx, pool_slots)  # beyond the block: dropped
             pool = {d: list(v) for d, v in pool.items()}
             for d, w in state.widths:
@@ -666,12 +674,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             top = n - c * chunk
             base = jnp.maximum(top - chunk, 0)
             m = top - base
-            idx = lax.dynamic_slice(slots, (off + base,), (chunk,))
+            idx = lax.dynamic_slice(slots, (off + base,), (chunk,), allow_negative_indices=False)
             bufs = {d: pool[d][0][idx, :w] for d, w in state.widths}
 
             def body(k, cc):
                 jj = m - 1 - k
-                xj = unpack({d: lax.dynamic_index_in_dim(bufs[d], jj, 0, keepdims=False) for d in bufs})
+                xj = unpack({d: lax.dynamic_index_in_dim(bufs[d], jj, 0, keepdims=False, allow_negative_indices=False)
+                             for d in bufs})
                 return paint(lo + base + jj, xj, cc)
 
             return lax.fori_loop(0, m, body, carry)
@@ -793,7 +802,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
 
             def paint_state(k, c):
                 j = r[N_REV] - 1 - k
-                return paint(r[REV_LO] + j, read_state(pool, slots[r[REV_OFF] + j]), c)
+                return paint(r[REV_LO] + j, read_state(pool, at(slots, r[REV_OFF] + j)), c)
 
             return lax.fori_loop(0, r[N_REV], paint_state, c)
 
@@ -802,7 +811,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             (zero when the row has no such part): no conditionals, so that XLA updates the slot
             buffer in place (a conditional would copy it)."""
             pool, x_bar, p_bar, value = carry
-            r = table[i]
+            r = at(table, i)
             x = read_state(pool, r[SRC])
             x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)  # advance
             if chunk > 1:  # store the states of a block
@@ -811,7 +820,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 def store(k, c):
                     x, pool = c
                     x = step_x(x)
-                    return x, write_state(pool, slots[r[STORE_OFF] + k], x)
+                    return x, write_state(pool, at(slots, r[STORE_OFF] + k), x)
 
                 x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
             t_res = r[T_SRC] + r[N_PLAIN] + r[N_STORE]
@@ -819,7 +828,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 def store_res(k, c):
                     x, pool = c
                     y, kept = fwd_res(x, (t_res + k).astype(int_t))
-                    return y, write(pool, res, slots[r[RES_OFF] + k], kept)
+                    return y, write(pool, res, at(slots, r[RES_OFF] + k), kept)
 
                 x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
             pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
@@ -840,7 +849,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             if res is not None:  # pull back through the residuals, top down
                 def paint_res(k, c):
                     x_bar, p_bar, value = c
-                    kept = read(pool, res, slots[r[RES_OFF] + r[N_RES] - 1 - k])
+                    kept = read(pool, res, at(slots, r[RES_OFF] + r[N_RES] - 1 - k))
                     if has_cost:  # the running cost's value, kept with the residuals
                         kept, value = kept[:-1], value + kept[-1].astype(val_t)
                     x_bar, p_bar = pull_res(kept, x_bar, p_bar)
@@ -853,13 +862,14 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             """A row of kind 0: read, step, write (the general row below would do the same
             with a dozen loops of zero trips besides)."""
             pool = carry[0]
-            r = table[i]
+            r = at(table, i)
             x = read_state(pool, r[SRC])
             x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
             return (write_state(pool, r[DST], x),) + tuple(carry[1:])
 
         def group(g, carry):
-            first, n_adv, n_block = groups[g, 0], groups[g, 1], groups[g, 2]
+            row_g = at(groups, g)
+            first, n_adv, n_block = row_g[0], row_g[1], row_g[2]
             carry = lax.fori_loop(first, first + n_adv, advance, carry)
             return lax.fori_loop(0, n_block, lambda k, c: op(first + n_adv, c), carry)
 
