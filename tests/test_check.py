@@ -186,3 +186,12 @@ def test_dot_product_test():
     assert not ok
     with pytest.raises(ValueError, match="jvp returned shape"):
         dot_product_test(lambda v: v, lambda u: J.T @ u, (3,), (2,))
+
+
+def test_close_message_counts_digits_of_an_absolute_tolerance(capsys):
+    """A near miss checked with an absolute tolerance is told the digits that tolerance asks
+    for (3 here: 0.01 on a value of about 26), not the 16 of a zero relative tolerance."""
+    from helpers.check import check_value
+
+    v = check_value(25.87, 25.851, name="the angle", rtol=0.0, atol=0.01, quiet=True)
+    assert v.status == "wrong" and "needs about 3" in v.message and "16" not in v.message

@@ -277,6 +277,14 @@ def _digits(ans: np.ndarray, ref: np.ndarray) -> float:
     return float("inf") if err == 0 else -math.log10(err)
 
 
+def _digits_needed(ref: np.ndarray, rtol: float, atol: float) -> float:
+    """Significant digits the check asks for: from the relative tolerance, or from the absolute
+    one relative to the size of the reference, whichever is looser."""
+    scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+    tol = max(rtol, atol / scale if scale > 0 else 0.0, 1e-16)
+    return max(-math.log10(tol), 0.0)
+
+
 def _diagnose_function_output(ans: np.ndarray, ref: np.ndarray, rtol: float, atol: float) -> tuple[str, str]:
     """Say what is wrong with the output of a learner's function (right shape, wrong values).
 
@@ -294,7 +302,7 @@ def _diagnose_finite_output(ans: np.ndarray, ref: np.ndarray, rtol: float, atol:
     scale = float(np.max(np.abs(ref))) if ref.size else 0.0
     digits = _digits(ans, ref)
     if 2 <= digits < float("inf"):
-        need = -math.log10(max(rtol, 1e-16))
+        need = _digits_needed(ref, rtol, atol)
         return (f"is close but not accurate enough: it agrees to about {int(digits)} significant "
                 f"digits, and the check needs about {need:.0f}",
                 "the method is nearly right; look at what limits its accuracy (a step size, "
@@ -382,10 +390,11 @@ def check_value(
         return _emit("wrong", f"{name} {what}. Hint: {_sentence(hint or default_hint)}", quiet)
     digits = _digits(ans, ref)
     if digits >= 2:
-        need = -math.log10(max(rtol, 1e-16))
+        need = _digits_needed(ref, rtol, atol)
         return _emit("wrong", f"{name} is close: it agrees to about {int(digits)} significant digits, "
-                     f"and the check needs about {need:.0f}. Compute it without rounding, or more "
-                     f"accurately.{tail}", quiet)
+                     f"and the check needs about {need:.0f}. Either it is computed less accurately "
+                     f"than that (rounding, a step size, a loose tolerance), or it is a nearby but "
+                     f"different quantity.{tail}", quiet)
     return _emit("wrong", f"{name} is not right.{tail}", quiet)
 
 
