@@ -151,3 +151,23 @@ def test_run_time_checks():
     with pytest.raises(ReversibilityError, match="aliasing"):
         parse("a[i] += a[j]").run(a=np.ones(3), i=1, j=1)
     assert isinstance(parse("a += 1") + parse("b += a"), Program)
+
+
+def test_step_budget_stops_a_huge_loop_with_a_clear_error():
+    """A program whose loop is far larger than intended stops at max_steps (no hang), with a
+    message that says what happened; a bad budget is refused; no budget means no bound."""
+    from helpers.reversible import StepBudgetExceeded, parse
+
+    prog = parse("for i in range(10**12):\n    x += 1")
+    with pytest.raises(StepBudgetExceeded, match="more than 1,000 elementary statements"):
+        prog.run(max_steps=1000, x=0)
+    with pytest.raises(ValueError, match="max_steps must be a positive integer"):
+        prog.run(max_steps=0, x=0)
+    assert parse("for i in range(50):\n    x += 1").run(x=0)["x"] == 50
+
+
+def test_ch08_inverse_checker_does_not_hang_on_a_huge_loop():
+    from helpers.exercises import check
+
+    v = check("ch08.inverse", "for i in range(10**12):\n    x += 1")
+    assert v.status == "wrong" and "StepBudgetExceeded" in v.message

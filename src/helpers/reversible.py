@@ -50,7 +50,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-__all__ = ["ReversibilityError", "Program", "parse", "uncompute", "Trace"]
+__all__ = ["ReversibilityError", "StepBudgetExceeded", "Program", "parse", "uncompute", "Trace"]
 
 _FUNCS = {"abs": abs, "min": min, "max": max, "sin": math.sin, "cos": math.cos,
           "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "floor": math.floor,
@@ -61,6 +61,10 @@ _INV = {"+=": "-=", "-=": "+=", "*=": "/=", "/=": "*=", "^=": "^="}
 
 class ReversibilityError(ValueError):
     """A statement that cannot be undone, or a run that breaks a reversibility condition."""
+
+
+class StepBudgetExceeded(RuntimeError):
+    """A run executed more elementary statements than its ``max_steps`` allows."""
 
 
 def _names(node: ast.AST) -> set[str]:
@@ -376,15 +380,20 @@ class Trace:
 
 
 class _Ctx:
-    def __init__(self, trace: Trace | None, watch: Iterable[str]):
+    def __init__(self, trace: Trace | None, watch: Iterable[str], max_steps: int | None = None):
         self.glob = {"__builtins__": {}, **_FUNCS}
         self.steps = 0
+        self.max_steps = max_steps
         self.trace = trace
         self.watch = list(watch)
         self.env: dict = {}
 
     def count(self, stmt) -> None:
         self.steps += 1
+        if self.max_steps is not None and self.steps > self.max_steps:
+            raise StepBudgetExceeded(f"the program ran more than {self.max_steps:,} elementary statements "
+                                     f"(stopped at {stmt.source()!r}); look for a loop whose range is far "
+                                     "larger than intended")
         if self.trace is not None:
             self.trace.lines.append(stmt.source())
             self.trace.states.append({k: copy.deepcopy(self.env[k]) for k in self.watch if k in self.env})
@@ -446,17 +455,23 @@ class Program:
         """The program that undoes this one: statements reversed, each one inverted."""
         return Program(_inverse(self.statements), self.registers)
 
-    def run(self, *, trace: bool = False, clean: Iterable[str] = (), **registers: Any):
+    def run(self, *, trace: bool = False, clean: Iterable[str] = (), max_steps: int | None = None,
+            **registers: Any):
         """Run forward and return the registers as a dict (and a :class:`Trace` if asked).
 
         Registers not given start at 0. ``clean`` lists registers that must end at zero
         (scratch registers after an uncomputation); otherwise :class:`ReversibilityError`.
+        ``max_steps`` bounds the elementary statements executed (:class:`StepBudgetExceeded`
+        beyond it; ``None``: no bound), so that a checker cannot hang on a huge loop.
         """
+        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer))
+                                      or max_steps < 1):
+            raise ValueError(f"max_steps must be a positive integer or None, got {max_steps!r}")
         env: dict = {r: 0 for r in self.registers}
         for k, v in registers.items():
             env[k] = np.array(v, copy=True) if isinstance(v, (np.ndarray, list)) else v
         tr = Trace() if trace else None
-        ctx = _Ctx(tr, sorted(env))
+        ctx = _Ctx(tr, sorted(env), max_steps)
         ctx.env = env
         if tr is not None:
             tr.lines.append("(start)")

@@ -49,9 +49,14 @@ def _parse(source, label):
         return None, _emit("wrong", f"{label} is not a reversible program: {exc}", False)
 
 
+#: statements a learner's program may execute in one check (the book's programs need a few
+#: hundred): beyond it the run stops instead of hanging on a loop over a huge range
+MAX_STEPS = 100_000
+
+
 def _run(prog, label, **registers):
     try:
-        return prog.run(**registers), None
+        return prog.run(max_steps=MAX_STEPS, **registers), None
     except Exception as exc:  # noqa: BLE001 - the learner's program may fail anywhere
         return None, _emit("wrong", f"{label} raised {type(exc).__name__}: {exc}.", False)
 
