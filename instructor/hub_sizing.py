@@ -59,7 +59,7 @@ def measure(path: Path, timeout: float = 600) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("chapters", nargs="*", help="chNN to measure (default: every chapter)")
+    ap.add_argument("chapters", nargs="*", help="chNN to measure (default: every chapter); the others keep their earlier measurements")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
     if not Path("/proc/self/status").exists():
@@ -69,14 +69,23 @@ def main(argv: list[str] | None = None) -> int:
         paths = [p for p in paths if p.name[:4] in set(args.chapters)]
     import importlib.metadata as md
 
+    # measuring some chapters keeps the others' earlier measurements; each entry has its date
     results = {}
+    old_date = None
+    if args.chapters and args.out.exists():
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+        old_date = old.get("date")
+        results = {k: {"date": old_date, **v} for k, v in old.get("notebooks", {}).items()}
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for p in paths:
         print(f"measuring {p.name} ...", flush=True)
-        results[p.relative_to(ROOT).as_posix()] = measure(p)
+        results[p.relative_to(ROOT).as_posix()] = {**measure(p), "date": now}
         print("   ", results[p.relative_to(ROOT).as_posix()], flush=True)
+    results = dict(sorted(results.items()))
+    dates = sorted({r["date"] for r in results.values() if r.get("date")})
     data = {
         "what": "one kernel per chapter notebook: peak resident memory (VmHWM), CPU time, wall time",
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "date": now if len(dates) <= 1 else f"{dates[0]} to {dates[-1]}",
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "cpus": os.cpu_count(), "load_average_before": list(os.getloadavg())},
         "versions": {pkg: md.version(pkg) for pkg in ("numpy", "jax", "jaxlib", "matplotlib", "scipy")},
