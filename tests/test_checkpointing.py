@@ -198,6 +198,49 @@ def test_seconds_exclude_compilation(executor):
     assert r.seconds < 5
 
 
+def test_repeated_calls_take_the_fast_path_with_their_own_values(monkeypatch):
+    """A second call with arrays of the same kind skips the checks and the analysis (the fast
+    path of ``checkpointed_vjp``) but computes with its own values; a call with other kinds of
+    arguments, another step or another option goes the full way, and bad arguments are still
+    named."""
+    import helpers.checkpointing as ck
+
+    def step(x, mu):  # a step of its own: no earlier test registered it
+        return x + 0.02 * jnp.stack([x[1], -mu[0] * x[0] - mu[1] * x[1] ** 3])
+
+    call = functools.partial(checkpointed_vjp, step, n_steps=40, n_checkpoints=6, measure_memory=False)
+    a, b = jnp.array([1.0, 0.3]), jnp.array([-0.4, 0.9])
+    mu, seed = jnp.array([1.5, 0.2]), jnp.array([0.7, -0.2])
+    first = call(x0=a, adjoint_seed=seed, params=mu)
+    slow_b = call(x0=np.asarray(b), adjoint_seed=np.asarray(seed), params=np.asarray(mu))  # converted: full way
+
+    def refuse(*args, **kw):
+        raise AssertionError("the full path ran")
+
+    monkeypatch.setattr(ck, "check_arguments", refuse)
+    fast_b = call(x0=b, adjoint_seed=seed, params=mu)
+    assert fast_b.compile_seconds == 0.0 and fast_b.seconds > 0
+    for got, want in ((fast_b.x0_bar, slow_b.x0_bar), (fast_b.params_bar, slow_b.params_bar)):
+        assert np.array_equal(np.asarray(got), np.asarray(want))
+    assert fast_b.value == slow_b.value != first.value
+    assert not np.allclose(np.asarray(fast_b.x0_bar), np.asarray(first.x0_bar))
+    assert (fast_b.forward_steps, fast_b.peak_states) == (first.forward_steps, first.peak_states)
+    assert fast_b.extra is not first.extra
+    # other kinds of arguments, another step, another budget or option: the full way
+    for other in (dict(x0=a.astype(jnp.float32), adjoint_seed=seed, params=mu),
+                  dict(x0=a, adjoint_seed=seed, params=mu, n_checkpoints=7),
+                  dict(x0=a, adjoint_seed=seed, params=mu, residuals=False),
+                  dict(x0=a, adjoint_seed=seed, params=mu, measure_memory="rss"),
+                  dict(x0=a, adjoint_seed=seed, params=(mu, mu))):
+        with pytest.raises(AssertionError, match="the full path ran"):
+            call(**other)
+    with pytest.raises(AssertionError, match="the full path ran"):
+        checkpointed_vjp(lambda x, m: step(x, m), a, 40, seed, 6, params=mu, measure_memory=False)
+    monkeypatch.undo()
+    with pytest.raises(ValueError, match="adjoint_seed must have the shapes of x0"):
+        call(x0=a, adjoint_seed=jnp.ones(3), params=mu)
+
+
 def test_a_budget_sweep_compiles_once():
     """The plan is data: a second and third budget (and another named schedule) at the same T
     reuse the compiled program of the first, with capacity="auto" on a small state; counted by

@@ -92,7 +92,7 @@ import numpy as np
 
 from helpers.stepping import step_functions
 
-__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan",
+__all__ = ["COLUMNS", "Plan", "compile_plan", "StateLayout", "Prepared", "prepare", "run_plan", "bind", "Bound",
            "residual_layout", "chunk_size", "SMALL_LOOP_BYTES", "plan_shape", "pool_capacity",
            "slot_layout", "slot_panels", "PANEL_MIN", "SHARED_POOL_BYTES", "compilations"]
 
@@ -1053,22 +1053,45 @@ def pool_capacity(capacity: int | str, plan: Plan, slot_bytes: int) -> int:
     return int(capacity)
 
 
-def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | None = None,
-             *, memory: str | None = None, residuals: bool | None = None,
-             capacity: int | str = "exact") -> dict:
-    """Execute ``plan`` in one compiled call. Returns a dict with ``x0_bar``, ``p_bar``,
-    ``value`` (a float), ``seconds`` (the call, compiled beforehand), ``compile_seconds`` (0
-    when the program was compiled before), ``pool_slots`` and ``pool_bytes`` (the slot buffer
-    allocated, see :func:`pool_capacity`), ``memory`` (a :class:`helpers.memory.MemoryReport`
-    of the call, measured with :func:`helpers.memory.track` by the method ``memory`` unless
-    it is ``None``) and ``dispatches`` (1).
+class Bound:
+    """A plan bound to its compiled program (:func:`bind`): calling it runs the plan on new
+    arrays of the same shapes and dtypes, ``bound(x0, params, seed, memory=None)`` (the arrays
+    of a :class:`Prepared`, or arrays of the same kind), and returns the dict of
+    :func:`run_plan`."""
 
-    The compiled program depends on the step functions, the state layout, ``residuals``
-    (whether residual blocks may occur; default: whether this plan has any), the buffer's
-    slots and the padded plan shape (:func:`plan_shape`, a function of :math:`T`); the plan
-    itself is data, so plans that agree on those share one program."""
+    def __init__(self, compiled, plan_args: tuple, n_slots: int, slot_bytes: int, compile_seconds: float):
+        self.compiled, self.plan_args = compiled, plan_args
+        self.n_slots, self.slot_bytes, self.compile_seconds = n_slots, slot_bytes, compile_seconds
+
+    def __call__(self, x0, params, seed, memory: str | None = None, first: bool = False) -> dict:
+        """Run; ``compile_seconds`` in the result is the compilation's time if ``first``, else 0."""
+        import jax
+
+        args = self.plan_args + (x0, params, seed)
+        report = None
+        if memory is not None:
+            from helpers.memory import track
+
+            with track(memory) as report:
+                t0 = time.perf_counter()
+                out = jax.block_until_ready(self.compiled(*args))
+                seconds = time.perf_counter() - t0
+        else:
+            t0 = time.perf_counter()
+            out = jax.block_until_ready(self.compiled(*args))
+            seconds = time.perf_counter() - t0
+        x0_bar, p_bar, value = out
+        # np.asarray then float: a few microseconds cheaper than float() of a JAX scalar
+        return {"x0_bar": x0_bar, "p_bar": p_bar, "value": float(np.asarray(value)), "seconds": seconds,
+                "compile_seconds": self.compile_seconds if first else 0.0, "pool_slots": self.n_slots,
+                "pool_bytes": self.n_slots * self.slot_bytes, "memory": report, "dispatches": 1}
+
+
+def bind(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | None = None,
+         *, residuals: bool | None = None, capacity: int | str = "exact") -> Bound:
+    """The compiled program for ``plan`` (compiled now if this process has not compiled it
+    yet) with the plan's arrays, as a :class:`Bound`; arguments as in :func:`run_plan`."""
     import jax
-    import jax.numpy as jnp
 
     use_res = plan.residual_blocks > 0 if residuals is None else bool(residuals)
     if plan.residual_blocks and not use_res:
@@ -1083,25 +1106,28 @@ def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | N
     chunk = chunk_size(prep.state)
     fn = _interpreter(step, step_cost, has_p, prep.state, res, prep.per_step if res else None,
                       slot_panels(prep.state, res, widths, chunk), n_slots, chunk)
-    table, slots, groups, n_groups = plan.device_arrays(chunk)
-    args = (table, slots, groups, n_groups, prep.x0, prep.params, prep.seed)
+    plan_args = plan.device_arrays(chunk)
+    args = plan_args + (prep.x0, prep.params, prep.seed)
     leaves, tree = jax.tree_util.tree_flatten(args[4:])
-    key = (fn, table.shape, slots.shape, tree,
+    key = (fn, plan_args[0].shape, plan_args[1].shape, tree,
            tuple((v.shape, v.dtype, getattr(v, "weak_type", False)) for v in leaves))
     compiled, compile_seconds = _executable(key, fn, args)
-    report = None
-    if memory is not None:
-        from helpers.memory import track
+    return Bound(compiled, plan_args, n_slots, slot_bytes, compile_seconds)
 
-        with track(memory) as report:
-            t0 = time.perf_counter()
-            out = jax.block_until_ready(compiled(*args))
-            seconds = time.perf_counter() - t0
-    else:
-        t0 = time.perf_counter()
-        out = jax.block_until_ready(compiled(*args))
-        seconds = time.perf_counter() - t0
-    x0_bar, p_bar, value = out
-    return {"x0_bar": x0_bar, "p_bar": p_bar, "value": float(value), "seconds": seconds,
-            "compile_seconds": compile_seconds, "pool_slots": n_slots, "pool_bytes": n_slots * slot_bytes,
-            "memory": report, "dispatches": 1}
+
+def run_plan(plan: Plan, step: Callable, prep: Prepared, step_cost: Callable | None = None,
+             *, memory: str | None = None, residuals: bool | None = None,
+             capacity: int | str = "exact") -> dict:
+    """Execute ``plan`` in one compiled call. Returns a dict with ``x0_bar``, ``p_bar``,
+    ``value`` (a float), ``seconds`` (the call, compiled beforehand), ``compile_seconds`` (0
+    when the program was compiled before), ``pool_slots`` and ``pool_bytes`` (the slot buffer
+    allocated, see :func:`pool_capacity`), ``memory`` (a :class:`helpers.memory.MemoryReport`
+    of the call, measured with :func:`helpers.memory.track` by the method ``memory`` unless
+    it is ``None``) and ``dispatches`` (1).
+
+    The compiled program depends on the step functions, the state layout, ``residuals``
+    (whether residual blocks may occur; default: whether this plan has any), the buffer's
+    slots and the padded plan shape (:func:`plan_shape`, a function of :math:`T`); the plan
+    itself is data, so plans that agree on those share one program."""
+    bound = bind(plan, step, prep, step_cost, residuals=residuals, capacity=capacity)
+    return bound(prep.x0, prep.params, prep.seed, memory=memory, first=True)
