@@ -171,6 +171,33 @@ def test_plan_counts_and_blocks():
     assert store_all.n_ops == 1 and store_all.state_blocks == 1 and "store 50 states" in store_all.describe()
 
 
+def test_rows_with_parts_the_interpreter_does_not_run_are_refused():
+    """The interpreter traces only the parts a row of each kind can have (a state block has no
+    plain steps, no final slot, no top cell): a table made otherwise is refused, not run."""
+    import dataclasses
+
+    C = {c: i for i, c in enumerate(COLUMNS)}
+    for res in (False, True):
+        plan = compile_plan(schedule_moves("treeverse", 40, 5)[1], 40, residuals=res)
+        plan.check_rows()  # the plans compile_plan makes pass
+        block = int(np.flatnonzero(plan.table[:, C["kind"]] != 0)[0])
+        adv = int(np.flatnonzero(plan.table[:, C["kind"]] == 0)[0])
+        for row, col, value, what in ((block, "dst", 3, "a block row with a final slot"),
+                                      (adv, "dst", -1, "an advance row without a final slot"),
+                                      (adv, "n_rev", 2, "an advance row with stores"),
+                                      (block, "kind", 7, "an unknown kind")):
+            table = plan.table.copy()
+            table[row, C[col]] = value
+            bad = dataclasses.replace(plan, table=table)
+            with pytest.raises(ValueError, match=f"row {row} is {what}"):
+                bad.device_arrays()
+    plan = compile_plan(schedule_moves("treeverse", 40, 5)[1], 40, residuals=False)
+    table = plan.table.copy()
+    table[int(np.flatnonzero(table[:, C["kind"]] == 1)[0]), C["n_plain"]] = 2
+    with pytest.raises(ValueError, match="a state block with plain steps"):
+        dataclasses.replace(plan, table=table).device_arrays()
+
+
 def test_memory_measurement_does_not_copy_states():
     """States stay JAX arrays on the device (no numpy host copies) whatever measure_memory says."""
     seen = []

@@ -367,8 +367,9 @@ def checkpointed_vjp(
     """
     fast = _fast_key(step, x0, n_steps, adjoint_seed, n_checkpoints, schedule, params, step_cost, backend,
                      measure_memory, jit, executor, residuals, capacity)
-    if fast is not None and fast in _FAST_RUNS:
-        return _FAST_RUNS[fast](x0, params, adjoint_seed)
+    again = None if fast is None else _FAST_RUNS.get(fast)
+    if again is not None:
+        return again(x0, params, adjoint_seed)
     n_steps = check_arguments(step, x0, n_steps, adjoint_seed, params, step_cost, backend, jit=jit)
     if (isinstance(n_checkpoints, bool) or not isinstance(n_checkpoints, (int, np.integer))
             or n_checkpoints < 1):
@@ -513,9 +514,15 @@ def _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, p
     result = _compiled_result(out, plan, facts, name, len(moves), n_steps, n_checkpoints, plan_seconds)
     if (fast is not None and _same_leaves(x0, prep.x0) and _same_leaves(adjoint_seed, prep.seed)
             and _same_leaves(params, prep.params)):  # nothing was converted: the next call may skip it all
-        def again(x0, params, seed, n_moves=len(moves)):
-            return _compiled_result(bound(x0, params, seed), plan, facts, name, n_moves, n_steps,
-                                    n_checkpoints, 0.0)
+        fixed = {k: v for k, v in vars(result).items()
+                 if k not in ("x0_bar", "params_bar", "value", "seconds", "compile_seconds", "extra")}
+        extra = dict(result.extra, plan_seconds=0.0)
+        has_params = prep.params is not None
+
+        def again(x0, params, seed):
+            out = bound(x0, params, seed)
+            return CheckpointedVJP(x0_bar=out["x0_bar"], params_bar=out["p_bar"] if has_params else None,
+                                   value=out["value"], seconds=out["seconds"], extra=dict(extra), **fixed)
 
         _FAST_RUNS[fast] = again
         while len(_FAST_RUNS) > _FAST_RUNS_SIZE:

@@ -144,6 +144,8 @@ class Plan:
         if chunk not in cache:
             import jax.numpy as jnp
 
+            self.check_rows()
+
             n_rows, n_slots = plan_shape(self.n_steps, chunk, self.n_ops, len(self.slots))
             table = np.zeros((n_rows, len(COLUMNS)), np.int32)
             table[:self.n_ops] = self.table
@@ -154,6 +156,30 @@ class Plan:
             groups[:len(g)] = g
             cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.asarray(groups), jnp.int32(len(g)))
         return cache[chunk]
+
+    def check_rows(self) -> None:
+        """Raise ``ValueError`` unless every row has only the parts the interpreter runs for
+        its kind: an advance row plain steps and a final slot; a state block stored states,
+        the seed and paints; a residual block plain steps, residuals, the seed, the top cell
+        and paints (the interpreter traces no other part for the kind, so a table made
+        otherwise would be executed wrongly, not slowly)."""
+        t = self.table
+        col = {c: t[:, i] for i, c in enumerate(COLUMNS)}
+        kind = col["kind"]
+        bad = {
+            "a block row with a final slot (dst)": (kind != ADVANCE) & (col["dst"] >= 0),
+            "a state block with plain steps, residuals or a top cell": (kind == STATE_BLOCK) & (
+                (col["n_plain"] != 0) | (col["n_res"] != 0) | (col["top"] != 0)),
+            "a residual block with stored states": (kind == RESIDUAL_BLOCK) & (col["n_store"] != 0),
+            "an advance row with stores, residuals, the seed or paints": (kind == ADVANCE) & (
+                (col["n_store"] != 0) | (col["n_res"] != 0) | (col["seed"] != 0) | (col["n_rev"] != 0)
+                | (col["top"] != 0)),
+            "an advance row without a final slot": (kind == ADVANCE) & (col["dst"] < 0),
+            "an unknown kind": (kind < ADVANCE) | (kind > RESIDUAL_BLOCK),
+        }
+        for what, rows in bad.items():
+            if rows.any():
+                raise ValueError(f"Plan: row {int(np.argmax(rows))} is {what}")
 
     def groups(self) -> np.ndarray:
         """The rows in groups of ``(first row, advances, blocks)``: a run of plain advances
@@ -815,7 +841,8 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             pool, x_bar, p_bar, value = carry
             r = at(table, i)
             x = read_state(pool, r[SRC])
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)  # advance
+            if res is not None:  # a residual block may start with steps whose states are not kept
+                x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
             if chunk > 1:  # store the states of a block
                 x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
             else:
@@ -833,8 +860,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                     return y, write(pool, res, at(slots, r[RES_OFF] + k), kept)
 
                 x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
-            pool = lax.fori_loop(0, (r[DST] >= 0).astype(jnp.int32),  # the end of an advance
-                                 lambda k, pool: write_state(pool, jnp.maximum(r[DST], 0), x), pool)
+
             def seed_once(k, c):
                 # the barrier ties x to the loop counter: without it XLA hoists the seed's
                 # arithmetic out of this 0-or-1-trip loop and runs it on every row
@@ -842,13 +868,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 return seed_paint(t_res + r[N_RES], xk, c)
 
             c = lax.fori_loop(0, r[SEED], seed_once, (x_bar, p_bar, value))
-
-            def top_once(k, c):  # paint the top cell at the state in hand (same barrier)
-                xk, _ = lax.optimization_barrier((x, k))
-                return paint(t_res + r[N_RES], xk, c)
-
-            c = lax.fori_loop(0, r[TOP], top_once, c)
             if res is not None:  # pull back through the residuals, top down
+                def top_once(k, c):  # paint the top cell at the state in hand (same barrier)
+                    xk, _ = lax.optimization_barrier((x, k))
+                    return paint(t_res + r[N_RES], xk, c)
+
+                c = lax.fori_loop(0, r[TOP], top_once, c)
+
                 def paint_res(k, c):
                     x_bar, p_bar, value = c
                     kept = read(pool, res, at(slots, r[RES_OFF] + r[N_RES] - 1 - k))
