@@ -182,18 +182,21 @@ class Plan:
                 raise ValueError(f"Plan: row {int(np.argmax(rows))} is {what}")
 
     def groups(self) -> np.ndarray:
-        """The rows in groups of ``(first row, advances, blocks)``: a run of plain advances
-        (rows of kind 0) followed by at most one other row. The interpreter runs the advances
-        of a group in a loop of their own, whose body is only a read, the steps and a write: a
-        full row costs a dozen loops of zero trips besides."""
+        """The rows in groups of ``(first row, advances, blocks)``: a chain of plain advances
+        (rows of kind 0, each starting from the slot the previous one wrote) followed by at
+        most one other row, which starts from the slot the chain wrote last. The interpreter
+        reads a group's first state once and carries the state through the group (each advance
+        still writes its slot); the advances run in a loop of their own, whose body is only
+        the steps and a write, where a full row would run a dozen loops of zero trips."""
         out = []
         i, n = 0, self.n_ops
-        kinds = self.table[:, COLUMNS.index("kind")] if n else np.zeros(0, np.int32)
+        t = self.table
+        kinds, src, dst = (t[:, COLUMNS.index(c)] for c in ("kind", "src", "dst"))
         while i < n:
             j = i
-            while j < n and kinds[j] == ADVANCE:
+            while j < n and kinds[j] == ADVANCE and (j == i or src[j] == dst[j - 1]):
                 j += 1
-            has_block = int(j < n)
+            has_block = int(j < n and kinds[j] != ADVANCE and (j == i or src[j] == dst[j - 1]))
             out.append((i, j - i, has_block))
             i = j + has_block
         return np.asarray(out, np.int32).reshape(-1, 3)
@@ -834,13 +837,13 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
 
             return lax.fori_loop(0, r[N_REV], paint_state, c)
 
-        def op(i, carry):
-            """One row of the table. Every part is a loop whose trip count comes from the row
-            (zero when the row has no such part): no conditionals, so that XLA updates the slot
-            buffer in place (a conditional would copy it)."""
+        def op(i, carry, x):
+            """One block row of the table, starting from the state ``x`` (its ``src``, in
+            hand). Every part is a loop whose trip count comes from the row (zero when the row
+            has no such part): no conditionals, so that XLA updates the slot buffer in place (a
+            conditional would copy it)."""
             pool, x_bar, p_bar, value = carry
             r = at(table, i)
-            x = read_state(pool, r[SRC])
             if res is not None:  # a residual block may start with steps whose states are not kept
                 x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
             if chunk > 1:  # store the states of a block
@@ -886,20 +889,22 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                 c = lax.fori_loop(0, r[N_RES], paint_res, c)
             return (pool, *paint_states(r, pool, c))
 
-        def advance(i, carry):
-            """A row of kind 0: read, step, write (the general row below would do the same
-            with a dozen loops of zero trips besides)."""
-            pool = carry[0]
+        def advance(i, c):
+            """A row of kind 0 on the state in hand: step, write (the general row would do the
+            same with a dozen loops of zero trips besides)."""
+            pool, x = c
             r = at(table, i)
-            x = read_state(pool, r[SRC])
             x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
-            return (write_state(pool, r[DST], x),) + tuple(carry[1:])
+            return write_state(pool, r[DST], x), x
 
         def group(g, carry):
+            """A chain of advances and at most one block (:meth:`Plan.groups`): the first
+            state is read once and carried through."""
             row_g = at(groups, g)
             first, n_adv, n_block = row_g[0], row_g[1], row_g[2]
-            carry = lax.fori_loop(first, first + n_adv, advance, carry)
-            return lax.fori_loop(0, n_block, lambda k, c: op(first + n_adv, c), carry)
+            x = read_state(carry[0], at(table, first)[SRC])
+            pool, x = lax.fori_loop(first, first + n_adv, advance, (carry[0], x))
+            return lax.fori_loop(0, n_block, lambda k, c: op(first + n_adv, c, x), (pool,) + tuple(carry[1:]))
 
         carry = lax.fori_loop(0, n_groups, group, (pool, x_bar, p_bar, value))
         return carry[1], carry[2], carry[3]
