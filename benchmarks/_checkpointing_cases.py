@@ -91,11 +91,12 @@ class Case:
         x0 = self.x0 if x0 is None else x0
         return self._scan(params, x0, None)
 
-    def nested_objective(self, params):
-        """The objective as a two-level scan with ``jax.checkpoint`` on each outer chunk."""
-        return self._scan(params, self.x0, self.nested)
+    def nested_objective(self, params, unroll: int = 1):
+        """The objective as a two-level scan with ``jax.checkpoint`` on each outer chunk (the
+        inner scan's body unrolled ``unroll`` times)."""
+        return self._scan(params, self.x0, self.nested, unroll)
 
-    def _scan(self, params, x0, nested):
+    def _scan(self, params, x0, nested, unroll: int = 1):
         step, cost = self.step, self.step_cost
 
         def body(x, t):
@@ -109,7 +110,7 @@ class Case:
 
             @jax.checkpoint
             def chunk(x, ts_chunk):
-                return jax.lax.scan(body, x, ts_chunk)
+                return jax.lax.scan(body, x, ts_chunk, unroll=unroll)
 
             xT, cs = jax.lax.scan(chunk, x0, ts.reshape(outer, inner))
         total = jnp.sum(cs) + (cost(self.n_steps, xT, params) if cost is not None else 0.0)

@@ -8,7 +8,10 @@ chapter-16 seismic wave) one run times the gradient with respect to the paramete
 * **store all**: ``jax.grad`` through one ``lax.scan`` (every step's residuals kept);
 * **nested jax.checkpoint**: a two-level scan, ``jax.checkpoint`` on each outer chunk
   (outer x inner = T, about sqrt(T) each); it keeps outer + inner states, so "equal memory"
-  below means a Treeverse budget of outer + inner;
+  below means a Treeverse budget of outer + inner. The same with the inner scan unrolled
+  twice (``unroll=2``) is measured as well: the compiled Treeverse runs its forward loops two
+  steps per trip (``helpers.executor._loop2``), and this row shows whether the nested scheme
+  would gain from the same (it does not: it is slower on every case);
 * **Treeverse, compiled** (``helpers.checkpointing.checkpointed_vjp`` with its defaults) at
   budgets 5 to 100 and at equal memory, and at two budgets with the other residual mode
   (``residuals="auto"`` keeps a block's VJP residuals when they fit in a state's slot: the two
@@ -247,6 +250,13 @@ def run_case(case, budgets, repeats, reference_budget=20, quick=False) -> dict:
     nested = jax_baseline(f"nested jax.checkpoint, {outer} x {inner}", case.nested_objective, case, repeats)
     nested.update(budget=equal, forward_steps=2 * T, evaluations=2 * T, peak_states=equal)
     rows.append(nested)
+    # the engine runs its forward loops two steps per trip (helpers.executor._loop2); the same
+    # in the nested scheme (its inner scan unrolled twice) is measured too, as a check that the
+    # baseline above is the nested scheme's better form
+    unrolled = jax_baseline(f"nested jax.checkpoint, {outer} x {inner}, inner scan unroll=2",
+                            functools.partial(case.nested_objective, unroll=2), case, repeats)
+    unrolled.update(budget=equal, forward_steps=2 * T, evaluations=2 * T, peak_states=equal)
+    rows.append(unrolled)
     model = time_model(case)
     for b in sorted(set(budgets) | {equal}):
         r = treeverse(case, b, repeats)
@@ -306,6 +316,7 @@ def targets(rows, case, equal, b_model, key="cpu", paired=None) -> dict:
         "equal_memory_wall_ratio": at_equal["time"] / nested["time"],
         "equal_memory_time_ratio_other_mode": other[equal][key] / nested[key] if equal in other else None,
         "equal_memory_residual_blocks": bool(at_equal["residual_blocks"]),
+        "nested_unroll2_over_nested": next((r[key] / nested[key] for r in rows if "unroll=2" in r["method"]), None),
         "equal_memory_forward_steps": [at_equal["forward_steps"], nested["forward_steps"]],
         "equal_memory_evaluations": [at_equal["evaluations"], nested["evaluations"]],
         "model_budget": b_model,

@@ -580,6 +580,27 @@ def chunk_size(state: StateLayout) -> int:
     return int(min(k, 64)) if k >= 2 else 1
 
 
+
+def _loop2(n, body, carry):
+    """``lax.fori_loop(0, n, body, carry)`` with two iterations per trip (and a last one if
+    ``n`` is odd).
+
+    Why: a step that shifts its state, as a leapfrog step does (``(u_prev, u) -> (u, u_next)``),
+    returns one of its inputs in another position of the loop carry, and XLA then copies that
+    buffer (and its neighbours) on every trip: three copies of a 64 x 64 field per wave step,
+    more time than the step's arithmetic. After two steps every part of the carry is new, and
+    the copies go. Measured on the 64 x 64 wave at equal memory (one process, interleaved):
+    the compiled Treeverse 0.90 against 1.00 times nested ``jax.checkpoint``. It is used for
+    the loops that step a state forward; in the loop that pulls back through residuals it made
+    the wave about 40 % slower, and ``lax.scan(..., unroll=2)`` in the nested scheme made that
+    one slower too (``benchmarks/bench_checkpointing.py`` records both)."""
+    from jax import lax
+
+    q = n // 2
+    carry = lax.fori_loop(0, q, lambda j, c: body(2 * j + 1, body(2 * j, c)), carry)
+    return lax.fori_loop(2 * q, n, body, carry)
+
+
 @lru_cache(maxsize=32)
 def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state: StateLayout,
                  res: StateLayout | None, per_step: tuple | None, panels: tuple, pool_slots: int,
@@ -603,6 +624,11 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
         """``a[i]`` for a non-negative traced index, without the wrap-around of negative
         indices that ``a[i]`` adds (a select in every kernel the index reaches)."""
         return lax.dynamic_index_in_dim(a, i, 0, keepdims=False, allow_negative_indices=False)
+
+    def forward_loop(n, body, carry):
+        """The loops that step the state forward: two steps per trip for states that do not
+        fit the small loops (:func:`_loop2`)."""
+        return _loop2(n, body, carry) if chunk == 1 else lax.fori_loop(0, n, body, carry)
 
     bounds = {d: np.cumsum((0,) + ws) for d, ws in panels}  # first column of each panel
 
@@ -845,7 +871,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             pool, x_bar, p_bar, value = carry
             r = at(table, i)
             if res is not None:  # a residual block may start with steps whose states are not kept
-                x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
+                x = forward_loop(r[N_PLAIN], lambda k, x: step_x(x), x)
             if chunk > 1:  # store the states of a block
                 x, pool = store_chunked(x, pool, r[N_STORE], r[STORE_OFF], p, slots)
             else:
@@ -854,7 +880,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                     x = step_x(x)
                     return x, write_state(pool, at(slots, r[STORE_OFF] + k), x)
 
-                x, pool = lax.fori_loop(0, r[N_STORE], store, (x, pool))
+                x, pool = forward_loop(r[N_STORE], store, (x, pool))
             t_res = r[T_SRC] + r[N_PLAIN] + r[N_STORE]
             if res is not None:  # keep the residuals of the steps of a residual block
                 def store_res(k, c):
@@ -862,7 +888,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
                     y, kept = fwd_res(x, (t_res + k).astype(int_t))
                     return y, write(pool, res, at(slots, r[RES_OFF] + k), kept)
 
-                x, pool = lax.fori_loop(0, r[N_RES], store_res, (x, pool))
+                x, pool = forward_loop(r[N_RES], store_res, (x, pool))
 
             def seed_once(k, c):
                 # the barrier ties x to the loop counter: without it XLA hoists the seed's
@@ -894,7 +920,7 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             same with a dozen loops of zero trips besides)."""
             pool, x = c
             r = at(table, i)
-            x = lax.fori_loop(0, r[N_PLAIN], lambda k, x: step_x(x), x)
+            x = forward_loop(r[N_PLAIN], lambda k, x: step_x(x), x)
             return write_state(pool, r[DST], x), x
 
         def group(g, carry):
