@@ -154,6 +154,9 @@ class Plan:
             groups = np.zeros((n_rows, 3), np.int32)
             g = self.groups()
             groups[:len(g)] = g
+            # a group without a block runs the last row of the padded table, all zeros: a block
+            # row with nothing to do (plan_shape leaves at least one such row)
+            groups[:len(g), 2] = np.where(g[:, 2] < 0, n_rows - 1, g[:, 2])
             cache[chunk] = (jnp.asarray(table), jnp.asarray(slots), jnp.asarray(groups), jnp.int32(len(g)))
         return cache[chunk]
 
@@ -182,12 +185,15 @@ class Plan:
                 raise ValueError(f"Plan: row {int(np.argmax(rows))} is {what}")
 
     def groups(self) -> np.ndarray:
-        """The rows in groups of ``(first row, advances, blocks)``: a chain of plain advances
-        (rows of kind 0, each starting from the slot the previous one wrote) followed by at
-        most one other row, which starts from the slot the chain wrote last. The interpreter
-        reads a group's first state once and carries the state through the group (each advance
-        still writes its slot); the advances run in a loop of their own, whose body is only
-        the steps and a write, where a full row would run a dozen loops of zero trips."""
+        """The rows in groups of ``(first row, advances, block row)``: a chain of plain
+        advances (rows of kind 0, each starting from the slot the previous one wrote) followed
+        by at most one other row (``block row`` is its index, or -1), which starts from the
+        slot the chain wrote last. The interpreter reads a group's first state once and carries
+        the state through the group (each advance still writes its slot); the advances run in
+        a loop of their own, whose body is only the steps and a write, where a full row would
+        run a dozen loops of zero trips. Every group runs one block row, an empty one if it has
+        none (:meth:`device_arrays`): a loop of zero or one trip around the block cost about
+        6 % of a Lorenz gradient (XLA copies the buffers that enter a loop)."""
         out = []
         i, n = 0, self.n_ops
         t = self.table
@@ -197,7 +203,7 @@ class Plan:
             while j < n and kinds[j] == ADVANCE and (j == i or src[j] == dst[j - 1]):
                 j += 1
             has_block = int(j < n and kinds[j] != ADVANCE and (j == i or src[j] == dst[j - 1]))
-            out.append((i, j - i, has_block))
+            out.append((i, j - i, j if has_block else -1))
             i = j + has_block
         return np.asarray(out, np.int32).reshape(-1, 3)
 
@@ -559,13 +565,14 @@ def _pad(n: int) -> int:
 def plan_shape(n_steps: int, chunk: int = 1, n_ops: int = 0, n_slot_entries: int = 0) -> tuple[int, int]:
     r"""``(rows, slot entries)`` of the padded operation table and slot list for a plan on
     ``n_steps`` steps: the next power of two above :math:`2(T+1)` (and above the plan's own
-    sizes, plus ``chunk`` spare slot entries). The named schedules stay within
+    sizes), with at least one spare row (the empty block of :meth:`Plan.groups`) and
+    ``chunk`` spare slot entries. The named schedules stay within
     :math:`2(T+1)` rows and slot entries at every budget (``tests/test_checkpointing.py``
     checks every budget for :math:`T \le 120`), so their shapes depend on :math:`T` alone; an
     explicit move list that stores and drops the same cells many times can exceed it and then
     gets a program of its own."""
     base = 2 * (int(n_steps) + 1)
-    return _pad(max(base, n_ops)), _pad(max(base, n_slot_entries) + chunk)
+    return _pad(max(base, n_ops) + 1), _pad(max(base, n_slot_entries) + chunk)
 
 
 SMALL_LOOP_BYTES = 384
@@ -927,10 +934,10 @@ def _interpreter(step: Callable, step_cost: Callable | None, has_p: bool, state:
             """A chain of advances and at most one block (:meth:`Plan.groups`): the first
             state is read once and carried through."""
             row_g = at(groups, g)
-            first, n_adv, n_block = row_g[0], row_g[1], row_g[2]
+            first, n_adv, block = row_g[0], row_g[1], row_g[2]
             x = read_state(carry[0], at(table, first)[SRC])
             pool, x = lax.fori_loop(first, first + n_adv, advance, (carry[0], x))
-            return lax.fori_loop(0, n_block, lambda k, c: op(first + n_adv, c, x), (pool,) + tuple(carry[1:]))
+            return op(block, (pool,) + tuple(carry[1:]), x)
 
         carry = lax.fori_loop(0, n_groups, group, (pool, x_bar, p_bar, value))
         return carry[1], carry[2], carry[3]
