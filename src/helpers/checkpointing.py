@@ -518,11 +518,15 @@ def _compiled_vjp(step, x0, n_steps, adjoint_seed, n_checkpoints, name, moves, p
                  if k not in ("x0_bar", "params_bar", "value", "seconds", "compile_seconds", "extra")}
         extra = dict(result.extra, plan_seconds=0.0)
         has_params = prep.params is not None
+        compiled, plan_args = bound.compiled, bound.plan_args
+        import jax
 
-        def again(x0, params, seed):
-            out = bound(x0, params, seed)
-            return CheckpointedVJP(x0_bar=out["x0_bar"], params_bar=out["p_bar"] if has_params else None,
-                                   value=out["value"], seconds=out["seconds"], extra=dict(extra), **fixed)
+        def again(x0, params, seed):  # what bound(x0, params, seed) does, without its dict
+            t0 = time.perf_counter()
+            x0_bar, p_bar, value = jax.block_until_ready(compiled(*plan_args, x0, params, seed))
+            seconds = time.perf_counter() - t0
+            return CheckpointedVJP(x0_bar=x0_bar, params_bar=p_bar if has_params else None,
+                                   value=float(np.asarray(value)), seconds=seconds, extra=dict(extra), **fixed)
 
         _FAST_RUNS[fast] = again
         while len(_FAST_RUNS) > _FAST_RUNS_SIZE:
