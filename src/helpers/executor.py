@@ -77,8 +77,20 @@ caller names a shared capacity. :func:`compilations` counts the programs compile
 
 **Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
 into one native function instead of a sequence of kernel calls, about three times faster per
-step. States under :data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local
-buffer of :func:`chunk_size` states, copied to and from the slots one chunk at a time.
+step; and it runs the kernels of a loop body one after the other only if every buffer they
+touch has at most 512 bytes (or the body has at most eight kernels), otherwise through a
+dataflow scheduler that costs about twice as much per kernel. States under
+:data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local buffer of
+:func:`chunk_size` states, copied to and from the slots one chunk at a time: the forward steps
+of a chunk run as one native function, and the paints of a chunk touch no buffer larger than
+the chunk. (Reading each state from the slot buffer inside the paint loop, or a chunk of 768
+bytes, made the Lorenz gradient of ``benchmarks/bench_checkpointing.py`` 2.2 times slower.)
+
+**Loops.** Two more measured habits of the CPU backend shape the interpreter: a loop that
+steps a large state forward runs two steps per trip (:func:`_loop2`: a step that shifts its
+state makes XLA copy buffers on every trip, but not across two), and every group of rows runs
+its block row directly, never inside a loop of zero or one trip (XLA copies the buffers that
+enter a loop; :meth:`Plan.groups`).
 """
 
 from __future__ import annotations
@@ -577,8 +589,9 @@ def plan_shape(n_steps: int, chunk: int = 1, n_ops: int = 0, n_slot_entries: int
 
 SMALL_LOOP_BYTES = 384
 """States this small are stored and painted in chunks of ``SMALL_LOOP_BYTES // state bytes``
-through a local buffer (module docstring; XLA's ``SmallWhileLoopHoistingPass``). Larger states
-use one loop iteration per step."""
+through a local buffer (module docstring: XLA's ``SmallWhileLoopHoistingPass`` and its
+sequential thunk executor for buffers of at most 512 bytes; 768 bytes made the Lorenz gradient
+2.2 times slower, 192 bytes a few per cent slower). Larger states use one loop iteration per step."""
 
 
 def chunk_size(state: StateLayout) -> int:
