@@ -324,7 +324,11 @@ def targets(rows, case, equal, b_model, key="cpu", paired=None) -> dict:
         "equal_memory_evaluations": [at_equal["evaluations"], nested["evaluations"]],
         "model_budget": b_model,
         "model_ratio": tv[b_model][key] / tv[b_model]["model_" + key],
-        "max_rel_err": max(r["rel_err"] for r in rows),
+        # the target is about Treeverse's gradients; the baselines' own differences from store all
+        # (a different order of the same arithmetic, amplified by Lorenz's chaos: up to 1e-12
+        # for the unrolled nested scan) are kept apart
+        "max_rel_err": max(r["rel_err"] for r in rows if r["method"].startswith("Treeverse")),
+        "max_rel_err_baselines": max(r["rel_err"] for r in rows if not r["method"].startswith("Treeverse")),
         "max_peak_over_budget": max(r["peak_states"] / r["budget"] for r in rows
                                     if r["method"].startswith("Treeverse")),
     }
