@@ -8,10 +8,12 @@ chapter-16 seismic wave) one run times the gradient with respect to the paramete
 * **store all**: ``jax.grad`` through one ``lax.scan`` (every step's residuals kept);
 * **nested jax.checkpoint**: a two-level scan, ``jax.checkpoint`` on each outer chunk
   (outer x inner = T, about sqrt(T) each); it keeps outer + inner states, so "equal memory"
-  below means a Treeverse budget of outer + inner. The same with the inner scan unrolled
-  twice (``unroll=2``) is measured as well: the compiled Treeverse runs its forward loops two
-  steps per trip (``helpers.executor._loop2``), and this row shows whether the nested scheme
-  would gain from the same (it does not: it is slower on every case);
+  below means a Treeverse budget of outer + inner stored states (a count of states, not of
+  bytes: the measured peaks are reported beside it). The same with the inner scan unrolled
+  twice (``unroll=2``) is measured as well: for the two waves, whose states are too large
+  for XLA's small loops, the compiled Treeverse runs its forward loops two steps per trip
+  (``helpers.executor._loop2``), and this row shows whether the nested scheme would gain from
+  the same;
 * **Treeverse, compiled** (``helpers.checkpointing.checkpointed_vjp`` with its defaults) at
   budgets 5 to 100 and at equal memory, and at two budgets with the other residual mode
   (``residuals="auto"`` keeps a block's VJP residuals when they fit in a state's slot: the two
@@ -27,7 +29,9 @@ stored states, the peak memory measured with ``helpers.memory.track`` (the proce
 high-water mark above the start, after a warm-up call; the device's statistics on a GPU),
 XLA's temporary buffer size for the jitted baselines, and the largest relative difference from
 the store-all gradient. The time model ``F t_fwd + T t_vjp`` uses the time of one step and of
-one per-step VJP, each measured in a jitted loop of T of them.
+one per-step VJP, each measured in a jitted loop of T of them (a step in the faster of a loop
+of one step and one of two steps per trip, see :func:`time_model`). Every timed function is
+first called for :data:`WARM_SECONDS` and then timed for at least as long.
 
 **How time is measured.** The process is pinned to one core (``_common.pin_to_one_core``) and
 the targets are judged on the median CPU time, because on a shared machine the wall time mostly
@@ -35,11 +39,11 @@ measures waiting for the core; the ratios come from one run. On a quiet machine 
 time agree. The equal-memory target is judged on a paired measurement: in each of five fresh
 processes the nested scheme and Treeverse are called alternately (15 rounds), and the ratio of
 their median CPU times is taken; the target uses the median of the five ratios, and all five
-are recorded. (Measured one method after the other in one process, as in the sweep, the same
-ratio moved by up to 8 % between runs on a quiet machine; between fresh processes the paired
-ratio still moves by a few per cent, because both programs are bound by XLA's cost per kernel
-call on the small cases and that cost depends on where the process's code and buffers land.
-Five processes instead of the three of the previous run: the median of five moves less.)
+are recorded. The sweep's own ratio at equal memory (the two methods timed one after the
+other in one process) is kept as well; between fresh processes the paired ratio moves by a few
+per cent. On Lorenz both programs spend most of their time in XLA's cost per kernel call: the
+pair is measured once more (three processes) with :data:`SMALL_LOOPS_FLAG`, under which the
+CPU backend compiles nearly every loop into one native function, for both methods alike.
 
 A last section measures memory against the budget on a 16 MB state, each budget in a fresh
 process (``helpers.memory.peak_memory``): peak minus the process's baseline, in states.
@@ -96,14 +100,39 @@ def measured_peak(fn) -> int | None:
     return rep.peak_bytes
 
 
+WARM_SECONDS = 0.3
+"""Each timed function is called for this long before it is timed, and timed for at least this
+long (at least ``repeats`` calls): right after compilation the first calls of a 2 ms gradient
+were up to 30 % slower, and one warm-up call with seven timed calls had put the sweep's nested
+Lorenz time 30 % above its paired measurement."""
+
+
+def warmed_times(fn, repeats: int) -> dict:
+    """:func:`_common.median_times` after :data:`WARM_SECONDS` of untimed calls (at least 3)."""
+    t0, n = time.perf_counter(), 0
+    while n < 3 or time.perf_counter() - t0 < WARM_SECONDS:
+        fn()
+        n += 1
+    return median_times(fn, repeats, budget=WARM_SECONDS)
+
+
 def time_model(case) -> dict:
-    """Time of one step and of one per-step VJP (with the running cost), each in a jitted loop."""
+    """Time of one step and of one per-step VJP (with the running cost), each in a jitted loop.
+    A step is timed in a loop of one step per trip and in one of two steps per trip (as the
+    compiled executor runs large states, ``helpers.executor._loop2``), and the faster counts:
+    for a leapfrog step the loop of one step per trip also times XLA's copies of the shifted
+    fields."""
     fns = step_functions(case.step, case.params is not None, case.step_cost)
     T, p = case.n_steps, case.params
 
     @jax.jit
     def forward(x):
         return jax.lax.fori_loop(0, T, lambda i, x: fns.f(x, p), x)
+
+    @jax.jit
+    def forward2(x):
+        x = jax.lax.fori_loop(0, T // 2, lambda i, x: fns.f(fns.f(x, p), p), x)
+        return jax.lax.fori_loop(0, T % 2, lambda i, x: fns.f(x, p), x)
 
     @jax.jit
     def states(x):
@@ -125,10 +154,9 @@ def time_model(case) -> dict:
         zero_p = jax.tree_util.tree_map(jnp.zeros_like, p)
         return jax.lax.fori_loop(0, T, body, (x_bar, zero_p, 0.0))
 
-    _block(forward(case.x0))
-    _block(backward(xs, case.seed))
-    t_fwd = median_times(lambda: _block(forward(case.x0)), 9)
-    t_vjp = median_times(lambda: _block(backward(xs, case.seed)), 9)
+    t_fwd = min((warmed_times(lambda f=f: _block(f(case.x0)), 9) for f in (forward, forward2)),
+                key=lambda t: t["cpu"])
+    t_vjp = warmed_times(lambda: _block(backward(xs, case.seed)), 9)
     return {"t_fwd": t_fwd["wall"] / T, "t_vjp": t_vjp["wall"] / T,
             "t_fwd_cpu": t_fwd["cpu"] / T, "t_vjp_cpu": t_vjp["cpu"] / T}
 
@@ -136,7 +164,7 @@ def time_model(case) -> dict:
 def jax_baseline(name, fn, case, repeats) -> dict:
     compiled = jax.jit(jax.grad(fn)).lower(case.params).compile()
     g = _block(compiled(case.params))
-    t = median_times(lambda: _block(compiled(case.params)), repeats)
+    t = warmed_times(lambda: _block(compiled(case.params)), repeats)
     mem = compiled.memory_analysis()
     return {"method": name, "grad": g, "time": t["wall"], "cpu": t["cpu"], "repeats": t["repeats"],
             "peak_bytes": measured_peak(lambda: compiled(case.params)),
@@ -148,7 +176,7 @@ def treeverse(case, budget, repeats, **kw) -> dict:
     call = functools.partial(checkpointed_vjp, case.step, case.x0, case.n_steps, case.seed, budget,
                              params=case.params, step_cost=case.step_cost, measure_memory=False, **kw)
     r = call()  # compiles
-    t = median_times(lambda: _block(call().params_bar), repeats)
+    t = warmed_times(lambda: _block(call().params_bar), repeats)
     mem = call(measure_memory=True) if "measure_memory" not in kw else r
     return {"grad": r.params_bar, "time": t["wall"], "cpu": t["cpu"], "repeats": t["repeats"],
             "run_seconds": r.seconds, "compile_seconds": r.compile_seconds,
@@ -218,7 +246,15 @@ def paired_in_process(name: str, budget: int, rounds: int, quick: bool) -> dict:
     return out
 
 
-def equal_memory_paired(name: str, budget: int, processes: int, rounds: int, quick: bool) -> dict:
+SMALL_LOOPS_FLAG = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=100000"
+"""XLA flag under which the CPU backend compiles every loop whose body reads and writes less than
+100 kB per trip into one native function (default: 1 KiB). With it the per-kernel cost of XLA's
+runtime, which bounds both programs on Lorenz, mostly goes; the benchmark measures the
+equal-memory ratio under it too, for both methods alike."""
+
+
+def equal_memory_paired(name: str, budget: int, processes: int, rounds: int, quick: bool,
+                        xla_flags: str | None = None) -> dict:
     """The equal-memory ratio measured ``processes`` times, each in a fresh Python process with
     calls of the two methods interleaved (:func:`paired_in_process`): per process the ratio of
     the median CPU times, and their median. Why: in one process, measured one method after the
@@ -226,18 +262,22 @@ def equal_memory_paired(name: str, budget: int, processes: int, rounds: int, qui
     buffers land at different addresses in every process, and the machine's speed drifts);
     interleaving removes the drift and several processes show the spread."""
     import json
+    import os
     import subprocess
 
+    env = dict(os.environ)
+    if xla_flags:
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + xla_flags).strip()
     ratios, medians = [], []
     for _ in range(processes):
         cmd = [sys.executable, __file__, "--paired", name, str(budget), str(rounds)] + (["--quick"] if quick else [])
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
         t = json.loads(out.strip().splitlines()[-1])
         m = {k: float(np.median(v)) for k, v in t.items()}
         medians.append(m)
         ratios.append(m["treeverse"] / m["nested"])
     return {"budget": budget, "processes": processes, "rounds": rounds, "ratios": ratios,
-            "median_cpu": medians, "ratio": float(np.median(ratios))}
+            "median_cpu": medians, "ratio": float(np.median(ratios)), "xla_flags": xla_flags}
 
 
 def run_case(case, budgets, repeats, reference_budget=20, quick=False) -> dict:
@@ -292,11 +332,26 @@ def run_case(case, budgets, repeats, reference_budget=20, quick=False) -> dict:
         r["cpu_ratio_to_nested"] = r["cpu"] / nested["cpu"]
     paired = equal_memory_paired(case.name, equal, processes=1 if quick else 5, rounds=5 if quick else 15,
                                  quick=quick)
+    # the same pair with XLA's small-loop threshold raised (SMALL_LOOPS_FLAG): how much of the
+    # comparison is XLA's cost per kernel call (the two small cases; seismic's loops stay large)
+    small_loops = (equal_memory_paired(case.name, equal, processes=1 if quick else 3, rounds=5 if quick else 15,
+                                       quick=quick, xla_flags=SMALL_LOOPS_FLAG)
+                   if case.name in ("lorenz", "wave64") else None)
     verdict = targets(rows, case, equal, reference_budget, paired=paired)
+    verdict["equal_memory_time_ratio_small_loops"] = small_loops["ratio"] if small_loops else None
     print_table(rows, case)
+    if small_loops:
+        print(f"  with {SMALL_LOOPS_FLAG}: Treeverse / nested = {small_loops['ratio']:.3f} "
+              f"({', '.join(f'{r:.3f}' for r in small_loops['ratios'])}); nested "
+              f"{1e3 * float(np.median([m['nested'] for m in small_loops['median_cpu']])):.2f} ms")
+    from helpers.executor import prepare
+
+    residual = prepare(case.step, case.x0, case.params, case.seed, case.step_cost).res
     return {"description": case.description, "n_steps": T, "state_bytes": case.state_bytes,
+            "residual_bytes": None if residual is None else residual.nbytes,  # of one step's VJP
             "nested": [outer, inner], "equal_memory_budget": equal, "time_model": model,
-            "rows": rows, "equal_memory_paired": paired, "targets": verdict}
+            "rows": rows, "equal_memory_paired": paired, "equal_memory_paired_small_loops": small_loops,
+            "targets": verdict}
 
 
 def targets(rows, case, equal, b_model, key="cpu", paired=None) -> dict:

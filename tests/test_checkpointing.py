@@ -208,6 +208,12 @@ def test_rows_with_parts_the_interpreter_does_not_run_are_refused():
     table[int(np.flatnonzero(table[:, C["kind"]] == 1)[0]), C["n_plain"]] = 2
     with pytest.raises(ValueError, match="a state block with plain steps"):
         dataclasses.replace(plan, table=table).device_arrays()
+    plan = compile_plan(schedule_moves("treeverse", 40, 5)[1], 40, residuals=True)
+    table = plan.table.copy()
+    row = int(np.flatnonzero(table[:, C["kind"]] == 2)[0])
+    table[row, C["n_store"]] = 2
+    with pytest.raises(ValueError, match=f"row {row} is a residual block with stored states"):
+        dataclasses.replace(plan, table=table).device_arrays()
 
 
 def test_memory_measurement_does_not_copy_states():

@@ -48,9 +48,13 @@ and written as whole rows of its own ``(capacity, n)`` array, as ``lax.scan`` st
 residual in an array of its own (a leaf that fills part of a wider row is about 20 % slower to
 store and read on a CPU).
 Row ``k`` of the operation table holds the columns of :data:`COLUMNS`; ``slots`` is one flat
-integer list of the slots each operation stores to or paints from. The interpreter is a
-``lax.fori_loop`` over the rows; each row runs a few ``lax.fori_loop`` with data-dependent trip
-counts (zero when the row has no such part), with ``lax.dynamic_update_slice`` into the buffer.
+integer list of the slots each operation stores to or paints from. The rows come in groups
+(:meth:`Plan.groups`): a chain of advance rows followed by one block row (an empty padded row
+if the group has none). The interpreter is a ``lax.fori_loop`` over the groups; a group reads
+its first state once, runs its advances in a loop that carries the state and writes each
+advance's slot, then runs its block row on the state in hand: a few ``lax.fori_loop`` with
+data-dependent trip counts (zero when the row has no such part), with
+``lax.dynamic_update_slice`` into the buffer.
 Running costs are summed on the device in painting order (:math:`T, T-1, \dots, 0`), the
 parameter adjoint is accumulated in the same order, and nothing returns to the host until the
 gradient is done.
@@ -75,11 +79,13 @@ changes: an XLA program has fixed buffer sizes, and the buffer is the memory the
 it is small (:data:`SHARED_POOL_BYTES`), and otherwise allocates what the plan needs unless the
 caller names a shared capacity. :func:`compilations` counts the programs compiled.
 
-**Small states.** XLA's CPU backend compiles a loop whose buffers total well under a kilobyte
-into one native function instead of a sequence of kernel calls, about three times faster per
-step; and it runs the kernels of a loop body one after the other only if every buffer they
-touch has at most 512 bytes (or the body has at most eight kernels), otherwise through a
-dataflow scheduler that costs about twice as much per kernel. States under
+**Small states.** XLA's CPU backend compiles a loop whose body reads and writes less than
+1 KiB per trip (``xla_cpu_small_while_loop_byte_threshold``; an in-place update counts only
+its update) into one native function instead of a sequence of kernel calls: two to nine times
+faster per step on the Lorenz steps and VJPs of ``benchmarks/bench_checkpointing.py``. Other
+loop bodies run kernel by kernel, one after the other when every buffer they touch has at most
+512 bytes, when the body has at most eight kernels or when its kernels form a chain, and
+otherwise through a dataflow scheduler, two to three times as costly per step. States under
 :data:`SMALL_LOOP_BYTES` are therefore stored and painted through a local buffer of
 :func:`chunk_size` states, copied to and from the slots one chunk at a time: the forward steps
 of a chunk run as one native function, and the paints of a chunk touch no buffer larger than
@@ -87,10 +93,10 @@ the chunk. (Reading each state from the slot buffer inside the paint loop, or a 
 bytes, made the Lorenz gradient of ``benchmarks/bench_checkpointing.py`` 2.2 times slower.)
 
 **Loops.** Two more measured habits of the CPU backend shape the interpreter: a loop that
-steps a large state forward runs two steps per trip (:func:`_loop2`: a step that shifts its
-state makes XLA copy buffers on every trip, but not across two), and every group of rows runs
-its block row directly, never inside a loop of zero or one trip (XLA copies the buffers that
-enter a loop; :meth:`Plan.groups`).
+steps a state too large for the small loops forward runs two steps per trip (:func:`_loop2`: a
+step that shifts its state makes XLA copy buffers on every trip, but not across two), and every
+group of rows runs its block row directly, never inside a loop of zero or one trip (one more
+loop per group cost 2-6 % of the Lorenz gradient; :meth:`Plan.groups`).
 """
 
 from __future__ import annotations
@@ -173,11 +179,14 @@ class Plan:
         return cache[chunk]
 
     def check_rows(self) -> None:
-        """Raise ``ValueError`` unless every row has only the parts the interpreter runs for
+        """Raise ``ValueError`` unless every row has only the parts :func:`compile_plan` gives
         its kind: an advance row plain steps and a final slot; a state block stored states,
         the seed and paints; a residual block plain steps, residuals, the seed, the top cell
-        and paints (the interpreter traces no other part for the kind, so a table made
-        otherwise would be executed wrongly, not slowly)."""
+        and paints. The interpreter relies on it: advance rows run only steps and a write, no
+        block row writes a final slot, and a program without residual blocks traces no
+        plain-step, residual or top-cell loop in a block row, so a table made otherwise would be
+        executed wrongly, not slowly. (A residual block with stored states would run in a
+        program with residual blocks, but no plan has one: it is refused as malformed.)"""
         t = self.table
         col = {c: t[:, i] for i, c in enumerate(COLUMNS)}
         kind = col["kind"]
@@ -205,7 +214,7 @@ class Plan:
         a loop of their own, whose body is only the steps and a write, where a full row would
         run a dozen loops of zero trips. Every group runs one block row, an empty one if it has
         none (:meth:`device_arrays`): a loop of zero or one trip around the block cost about
-        6 % of a Lorenz gradient (XLA copies the buffers that enter a loop)."""
+        2-6 % of a Lorenz gradient (the entry of one more loop per group)."""
         out = []
         i, n = 0, self.n_ops
         t = self.table
@@ -377,30 +386,23 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
         block_events = [prims[q][3] for q in range(i, j)]  # cells base+1..top
         use_res = residuals and k >= 1 and lo <= base + 1 and all(
             n_use[ev] == (1 if ev == block_events[-1] else 2) for ev in block_events)
-        if use_res and lo <= base and not (n_use[base_ev] == 2 and base_ev in slot_at):
-            # x_base is needed later, so its slot is taken: the residual of step c goes to the
-            # slot of cell c + 1 (free once x_{c+1} has been used), and the top cell, which has
-            # no slot left for its residual, is painted from the state in hand (a VJP at x_top)
-            res_cells = list(range(base, top))
-            res_slots = [slot_at[block_events[cc - base]] for cc in res_cells]
-            state_cells = list(range(lo, base))
-            state_slots = [slot_at[p[1]] for p in paints if p[2] < base][::-1]
-            assert len(state_slots) == len(state_cells)
-            res_off = len(flat)
-            flat.extend(res_slots)
-            rev_off = len(flat)
-            flat.extend(state_slots)
-            row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_res=len(res_cells),
-                res_off=res_off, seed=seed, top=not seed, n_rev=len(state_cells), rev_off=rev_off,
-                rev_lo=lo)
-            n_evals += len(res_cells) + (not seed)
-            n_res_blocks += 1
-        elif use_res:
-            # the residual of the step out of `base` may overwrite x_base if nothing else needs it
-            r_lo = base if (lo <= base and n_use[base_ev] == 2 and base_ev in slot_at) else base + 1
-            res_cells = list(range(r_lo, top if seed else top + 1))
-            res_slots = [slot_at[base_ev] if cc == base else slot_at[block_events[cc - base - 1]]
-                         for cc in res_cells]
+        if use_res:
+            if lo <= base and not (n_use[base_ev] == 2 and base_ev in slot_at):
+                # x_base is needed later, so its slot is taken: the residual of step c goes to
+                # the slot of cell c + 1 (free once x_{c+1} has been used), and the top cell,
+                # which has no slot left for its residual, is painted from the state in hand (a
+                # VJP at x_top)
+                r_lo, top_in_hand = base, not seed
+                res_cells = list(range(base, top))
+                res_slots = [slot_at[block_events[cc - base]] for cc in res_cells]
+            else:
+                # the residual of the step out of `base` may overwrite x_base if nothing else
+                # needs it
+                r_lo = base if (lo <= base and n_use[base_ev] == 2 and base_ev in slot_at) else base + 1
+                top_in_hand = False
+                res_cells = list(range(r_lo, top if seed else top + 1))
+                res_slots = [slot_at[base_ev] if cc == base else slot_at[block_events[cc - base - 1]]
+                             for cc in res_cells]
             state_cells = list(range(lo, r_lo))
             state_slots = [slot_at[p[1]] for p in paints if p[2] < r_lo][::-1]
             assert len(state_slots) == len(state_cells)
@@ -409,9 +411,9 @@ def compile_plan(moves: Sequence, n_steps: int, *, residuals: bool = False) -> P
             rev_off = len(flat)
             flat.extend(state_slots)
             row(kind=RESIDUAL_BLOCK, src=slot_at[base_ev], t_src=base, n_plain=r_lo - base,
-                n_res=len(res_cells),
-                res_off=res_off, seed=seed, n_rev=len(state_cells), rev_off=rev_off, rev_lo=lo)
-            n_evals += (r_lo - base) + len(res_cells)
+                n_res=len(res_cells), res_off=res_off, seed=seed, top=top_in_hand,
+                n_rev=len(state_cells), rev_off=rev_off, rev_lo=lo)
+            n_evals += (r_lo - base) + len(res_cells) + top_in_hand
             n_res_blocks += 1
         else:
             store_slots = [slot_at[ev] for ev in block_events]
@@ -591,7 +593,8 @@ SMALL_LOOP_BYTES = 384
 """States this small are stored and painted in chunks of ``SMALL_LOOP_BYTES // state bytes``
 through a local buffer (module docstring: XLA's ``SmallWhileLoopHoistingPass`` and its
 sequential thunk executor for buffers of at most 512 bytes; 768 bytes made the Lorenz gradient
-2.2 times slower, 192 bytes a few per cent slower). Larger states use one loop iteration per step."""
+2.2 times slower; 192 bytes made no difference beyond the noise of about 3 %). Larger states
+use one loop iteration per step."""
 
 
 def chunk_size(state: StateLayout) -> int:
@@ -608,12 +611,14 @@ def _loop2(n, body, carry):
     Why: a step that shifts its state, as a leapfrog step does (``(u_prev, u) -> (u, u_next)``),
     returns one of its inputs in another position of the loop carry, and XLA then copies that
     buffer (and its neighbours) on every trip: three copies of a 64 x 64 field per wave step,
-    more time than the step's arithmetic. After two steps every part of the carry is new, and
-    the copies go. Measured on the 64 x 64 wave at equal memory (one process, interleaved):
-    the compiled Treeverse 0.90 against 1.00 times nested ``jax.checkpoint``. It is used for
-    the loops that step a state forward; in the loop that pulls back through residuals it made
-    the wave about 40 % slower, and ``lax.scan(..., unroll=2)`` in the nested scheme made that
-    one slower too (``benchmarks/bench_checkpointing.py`` records both)."""
+    which with the loop's own overhead cost about half as much as the step's arithmetic
+    (5.4 against 3.5 microseconds per step). After two steps every part of the carry is new,
+    and the copies go. Measured on the 64 x 64 wave at equal memory (one process,
+    interleaved): the compiled Treeverse 0.90 against 1.00 times nested ``jax.checkpoint``.
+    It is used for the loops that step a state forward; in the loop that pulls back through
+    residuals it made the wave about 50 % slower; and ``lax.scan(..., unroll=2)`` in the
+    nested scheme makes that scheme slower (``benchmarks/bench_checkpointing.py`` records
+    the latter)."""
     from jax import lax
 
     q = n // 2
